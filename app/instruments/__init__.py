@@ -1,0 +1,51 @@
+"""Instruments as versioned data plus one engine.
+
+Each instrument is a TOML file in `definitions/` (`work_wheel-1.toml`), validated at start-up
+into frozen pydantic models (`schema.py`) and looked up by (key, version). Scoring, change,
+codebook and text lookup are pure functions over those models, so adding an instrument
+means adding a file: no route, no template.
+
+    from app import instruments
+    work = instruments.latest("work_wheel")
+    same = instruments.get("work_wheel", 1)
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+from .registry import (
+    InstrumentDefinitionError,
+    Registry,
+    UnknownInstrument,
+    comparable,
+    load_registry,
+    registry,
+)
+from .schema import Instrument, Item, Scale, Subscale, Text
+
+
+def get(key: str, version: int) -> Instrument:
+    """The exact version of an instrument (what a stored assessment refers to)."""
+    return registry().get(key, version)
+
+
+def latest(key: str) -> Instrument:
+    """The newest version of an instrument (what a new invitation uses)."""
+    return registry().latest(key)
+
+
+def all_instruments() -> list[Instrument]:
+    """Every loaded version, sorted by key then version."""
+    return list(registry())
+
+
+def init_app(app: Flask) -> None:
+    """Load and validate every definition now, so a broken file stops start-up."""
+    app.extensions["stegvis.instruments"] = registry()
+
+
+__all__ = [
+    "Instrument", "InstrumentDefinitionError", "Item", "Registry", "Scale", "Subscale", "Text",
+    "UnknownInstrument", "all_instruments", "comparable", "get", "init_app", "latest",
+    "load_registry", "registry",
+]
