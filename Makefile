@@ -1,0 +1,62 @@
+# Stegvis: `make run` serves the demo on http://127.0.0.1:5000; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+PG_TEST_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install migrate demo translations extract-strings update-catalogs compile-catalogs check-strings assets clean
+
+install: $(VENV)/.installed compile-catalogs assets
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+migrate: install
+	$(FLASK) db upgrade
+
+demo: migrate
+	$(FLASK) demo --if-empty
+
+run: demo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# In CI (CI=true) PostgreSQL tests must run: start the local server if it is down.
+test: install
+ifeq ($(CI),true)
+	pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/pytest
+else
+	$(BIN)/pytest
+endif
+
+# Translations: one pipeline for app strings and instrument texts (babel.cfg has the extractor).
+extract-strings: $(VENV)/.installed
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k lazy_pgettext:1c,2 --sort-by-file \
+	  --omit-header -o translations/messages.pot .
+
+update-catalogs: extract-strings
+	$(BIN)/pybabel update --quiet -i translations/messages.pot -d translations --no-fuzzy-matching --omit-header
+
+compile-catalogs: $(VENV)/.installed
+	if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(BIN)/pybabel compile --quiet -d translations; fi
+
+translations: update-catalogs compile-catalogs
+
+# Fails when messages.pot is stale: a string was added without `make translations`.
+check-strings: $(VENV)/.installed
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k lazy_pgettext:1c,2 --sort-by-file \
+	  --omit-header -o /tmp/stegvis-check.pot .
+	diff -q <(grep -v '^#:' translations/messages.pot) <(grep -v '^#:' /tmp/stegvis-check.pot)
+
+assets: $(VENV)/.installed
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

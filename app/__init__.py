@@ -1,0 +1,44 @@
+"""Stegvis: self-assessments for labour-market programmes. `create_app` only wires."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from .config import PROJECT_ROOT, Settings
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: settings → extensions → blueprints → error handlers → CLI."""
+    app = Flask(__name__, instance_relative_config=True, static_folder=str(PROJECT_ROOT / "static"))
+    settings = Settings.from_env()
+    settings.check()
+    app.config.from_mapping(settings.flask_config(app.instance_path))
+    app.config.update(config or {})
+    app.permanent_session_lifetime = app.config["SESSION_IDLE_MINUTES"] * 60
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from . import db, errors, security, templating
+    from .extensions import babel, compress, csrf, limiter, login_manager
+    from .i18n import select_locale
+
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    limiter.init_app(app)
+    compress.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+
+    from . import admin, auth, coach, evaluator, health, participant
+
+    for module in (health, auth, participant, coach, evaluator, admin):
+        app.register_blueprint(module.bp)
+
+    errors.init_app(app)
+    from .cli import register_commands
+
+    register_commands(app)
+    return app

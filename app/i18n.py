@@ -1,0 +1,84 @@
+"""The languages Stegvis speaks, as data, and how a request's language is chosen.
+
+English is the msgid language; `sv` is easy-to-read Swedish (lättläst). A language is offered
+to people once its catalog exists under translations/, so adding Somali is adding a catalog.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from flask import current_app, g, request
+from flask_login import current_user
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language as people choose it: named in its own script, with direction and voice tag."""
+
+    code: str  # gettext locale code, e.g. fa_AF
+    native_name: str
+    direction: str  # "ltr" or "rtl"
+    speech_tag: str  # BCP 47 tag for the browser's speech synthesis
+
+    @property
+    def html_lang(self) -> str:
+        """The BCP 47 tag for `<html lang>` (gettext's fa_AF is fa-AF there)."""
+        return self.code.replace("_", "-")
+
+
+LANGUAGES: tuple[Language, ...] = (
+    Language("sv", "Svenska", "ltr", "sv-SE"),
+    Language("en", "English", "ltr", "en-GB"),
+    Language("ar", "العربية", "rtl", "ar"),
+    Language("fa_AF", "دری", "rtl", "fa-AF"),
+    Language("so", "Soomaali", "ltr", "so-SO"),
+    Language("ti", "ትግርኛ", "ltr", "ti-ER"),
+    Language("uk", "Українська", "ltr", "uk-UA"),
+)
+BY_CODE = {language.code: language for language in LANGUAGES}
+SOURCE_LANGUAGE = "en"
+DEFAULT_LANGUAGE = "sv"
+
+
+@cache
+def _catalog_exists(directory: str, code: str) -> bool:
+    return (Path(directory) / code / "LC_MESSAGES" / "messages.po").exists()
+
+
+def offered_languages() -> list[Language]:
+    """Languages with a catalog (plus the source language), in the order people see them."""
+    directory = current_app.config["BABEL_TRANSLATION_DIRECTORIES"]
+    return [
+        language
+        for language in LANGUAGES
+        if language.code == SOURCE_LANGUAGE or _catalog_exists(directory, language.code)
+    ]
+
+
+def language(code: str | None) -> Language:
+    """The Language for `code`, falling back to Swedish for anything unknown."""
+    return BY_CODE.get(code or "", BY_CODE[DEFAULT_LANGUAGE])
+
+
+def select_locale() -> str:
+    """Flask-Babel's selector: a page's explicit choice, then the staff user's, then the browser."""
+    chosen = g.get("locale")
+    if chosen:
+        return chosen
+    if current_user and getattr(current_user, "is_authenticated", False):
+        return current_user.preferred_language
+    codes = [lang.code for lang in offered_languages()]
+    matches = {code.replace("_", "-"): code for code in codes}
+    best = request.accept_languages.best_match(list(matches) + codes) if request else None
+    return matches.get(best, best) or DEFAULT_LANGUAGE
+
+
+def current_language() -> Language:
+    """The Language of the current request (templates use it for lang, dir and voices)."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    code = f"{locale.language}_{locale.territory}" if locale and locale.territory else None
+    return BY_CODE.get(code) or language(locale.language if locale else None)

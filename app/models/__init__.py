@@ -1,0 +1,26 @@
+"""Every table model, imported here so Alembic's target metadata sees them all."""
+from .assessments import (
+    OCCASION_ORDER,
+    Answer,
+    Assessment,
+    AssessmentMode,
+    Consent,
+    Occasion,
+    OccasionKind,
+    Storage,
+)
+from .audit import AuditEvent
+from .base import utcnow
+from .evaluation import EvaluationProject, ProgrammeGoal
+from .instruments import InstrumentLicence
+from .invitations import Invitation
+from .organisations import Organisation, Unit
+from .participants import ExitReason, Gender, Participant
+from .staff import Role, StaffUnit, StaffUser
+
+__all__ = [
+    "OCCASION_ORDER", "Answer", "Assessment", "AssessmentMode", "AuditEvent", "Consent",
+    "EvaluationProject", "ExitReason", "Gender", "InstrumentLicence", "Invitation", "Occasion",
+    "OccasionKind", "Organisation", "Participant", "ProgrammeGoal", "Role", "StaffUnit",
+    "StaffUser", "Storage", "Unit", "utcnow",
+]

@@ -1,0 +1,95 @@
+"""Enrolling participants, planning their occasions, recording exit."""
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from ..models import ExitReason, Gender, Occasion, OccasionKind, Participant, Unit
+from ..models.participants import new_participant_code
+
+
+class InvalidParticipantData(ValueError):
+    """A background variable outside its allowed values."""
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` plus whole months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def planned_dates(unit: Unit, intake: date, exit_date: date | None) -> dict[str, date]:
+    """When each occasion falls due under the unit's plan (MAP2020: midway after 5 months)."""
+    exit_planned = exit_date or add_months(intake, unit.exit_after_months)
+    return {
+        OccasionKind.INTAKE: intake,
+        OccasionKind.MIDWAY: add_months(intake, unit.midway_after_months),
+        OccasionKind.EXIT: exit_planned,
+        OccasionKind.FOLLOW_UP: exit_planned + timedelta(days=unit.follow_up_after_days),
+    }
+
+
+def _check_background(gender: str, exit_reason: str | None) -> None:
+    if gender not in set(Gender):
+        raise InvalidParticipantData(f"unknown gender category {gender!r}")
+    if exit_reason is not None and exit_reason not in set(ExitReason):
+        raise InvalidParticipantData(f"unknown exit reason {exit_reason!r}")
+
+
+def enrol(
+    session: Session,
+    *,
+    unit: Unit,
+    intake_date: date,
+    gender: str = Gender.NOT_RECORDED,
+    birth_year: int | None = None,
+    preferred_language: str = "sv",
+    display_name: str | None = None,
+    code: str | None = None,
+) -> Participant:
+    """Register a participant with a generated code and the unit's planned occasions."""
+    _check_background(gender, None)
+    for _attempt in range(5):
+        participant = Participant(
+            code=code or new_participant_code(),
+            unit_id=unit.id,
+            intake_date=intake_date,
+            gender=str(gender),
+            birth_year=birth_year,
+            preferred_language=preferred_language,
+            display_name=display_name or None,
+        )
+        try:
+            with session.begin_nested():
+                session.add(participant)
+                session.flush()
+        except IntegrityError:
+            if code:
+                raise
+            continue  # a code collision: draw another one
+        for kind, planned in planned_dates(unit, intake_date, None).items():
+            session.add(Occasion(participant_id=participant.id, kind=kind, planned_date=planned))
+        session.commit()
+        return participant
+    raise RuntimeError("could not draw a free participant code in five attempts")
+
+
+def record_exit(
+    session: Session, *, participant: Participant, unit: Unit, exit_date: date, reason: str
+) -> Participant:
+    """Record exit; the exit and follow-up occasions move to the real exit date."""
+    _check_background(participant.gender, reason)
+    participant.exit_date, participant.exit_reason = exit_date, reason
+    dates = planned_dates(unit, participant.intake_date, exit_date)
+    occasions = session.exec(select(Occasion).where(Occasion.participant_id == participant.id))
+    for occasion in occasions:
+        if occasion.kind in (OccasionKind.EXIT, OccasionKind.FOLLOW_UP):
+            occasion.planned_date = dates[occasion.kind]
+            session.add(occasion)
+    session.add(participant)
+    session.commit()
+    return participant

@@ -1,0 +1,30 @@
+"""Signed tokens, one serializer and salt per purpose. A token says who; the database says
+whether (revoked, expired, completed)."""
+from __future__ import annotations
+
+from flask import current_app
+from itsdangerous import BadData, URLSafeTimedSerializer
+
+INVITATION_SALT = "stegvis.invitation.v1"
+
+
+class TokenInvalid(Exception):
+    """The token was tampered with, malformed, or older than its maximum age."""
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def invitation_token(invitation_id: int) -> str:
+    """The token in a participant's link."""
+    return _serializer(INVITATION_SALT).dumps({"invitation": invitation_id})
+
+
+def invitation_id_from(token: str, *, max_age_seconds: int) -> int:
+    """The invitation id a token names, or TokenInvalid."""
+    try:
+        data = _serializer(INVITATION_SALT).loads(token, max_age=max_age_seconds)
+        return int(data["invitation"])
+    except (BadData, KeyError, TypeError, ValueError) as exc:
+        raise TokenInvalid(str(exc)) from exc

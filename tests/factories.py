@@ -1,0 +1,57 @@
+"""Test data made through the services, so tests exercise the same paths as the app."""
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from sqlmodel import Session
+
+from app.models import Organisation, Participant, StaffUser, Unit
+from app.services import participants as participant_service
+from app.services.staff import create_staff
+
+PASSWORD = "correct horse battery staple"
+_sequence = itertools.count(1)
+
+
+def make_organisation(session: Session, **overrides) -> Organisation:
+    org = Organisation(**{"name": f"Organisation {next(_sequence)}", **overrides})
+    session.add(org)
+    session.commit()
+    return org
+
+
+def make_unit(session: Session, organisation: Organisation | None = None, **overrides) -> Unit:
+    organisation = organisation or make_organisation(session)
+    unit = Unit(**{"organisation_id": organisation.id, "name": f"Unit {next(_sequence)}", **overrides})
+    session.add(unit)
+    session.commit()
+    return unit
+
+
+def make_staff(session: Session, *, role: str = "coach", units: list[Unit] | None = None,
+               **overrides) -> StaffUser:
+    units = units if units is not None else [make_unit(session)]
+    organisation_id = units[0].organisation_id if units else make_organisation(session).id
+    active = overrides.pop("active", True)
+    user = create_staff(
+        session,
+        organisation_id=overrides.pop("organisation_id", organisation_id),
+        email=overrides.pop("email", f"staff{next(_sequence)}@example.org"),
+        password=overrides.pop("password", PASSWORD),
+        role=role,
+        unit_ids=[unit.id for unit in units],
+        **overrides,
+    )
+    if not active:
+        user.active = False
+        session.add(user)
+        session.commit()
+    return user
+
+
+def make_participant(session: Session, unit: Unit | None = None, **overrides) -> Participant:
+    unit = unit or make_unit(session)
+    return participant_service.enrol(
+        session, unit=unit, intake_date=overrides.pop("intake_date", date(2026, 1, 12)), **overrides
+    )

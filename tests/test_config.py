@@ -1,0 +1,43 @@
+"""Settings: safe defaults, and production refuses to run without a real secret."""
+import pytest
+
+from app import create_app
+from app.config import DEV_SECRET_KEY, ConfigurationError, Settings
+
+
+def test_defaults_use_sqlite_in_the_instance_folder(tmp_path):
+    config = Settings.from_env({}).flask_config(str(tmp_path))
+    assert config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'stegvis.sqlite'}"
+    assert config["SECRET_KEY"] == DEV_SECRET_KEY
+    assert config["SESSION_COOKIE_HTTPONLY"] is True
+
+
+def test_environment_overrides_defaults():
+    settings = Settings.from_env({"DATABASE_URL": "postgresql+psycopg://x/y", "STEGVIS_SMALL_CELL": "7"})
+    assert settings.database_url == "postgresql+psycopg://x/y"
+    assert settings.small_cell_threshold == 7
+
+
+def test_small_cell_threshold_is_never_below_three():
+    assert Settings.from_env({"STEGVIS_SMALL_CELL": "1"}).small_cell_threshold == 3
+
+
+@pytest.mark.parametrize("secret", [None, DEV_SECRET_KEY, "short"])
+def test_production_refuses_a_missing_or_weak_secret(monkeypatch, secret):
+    monkeypatch.setenv("STEGVIS_ENV", "production")
+    if secret is None:
+        monkeypatch.delenv("SECRET_KEY", raising=False)
+    else:
+        monkeypatch.setenv("SECRET_KEY", secret)
+    with pytest.raises(ConfigurationError) as refused:
+        create_app()
+    message = str(refused.value)
+    assert "SECRET_KEY" in message and "\n" not in message
+
+
+def test_production_starts_with_a_real_secret(monkeypatch, tmp_path):
+    monkeypatch.setenv("STEGVIS_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite'}")
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] is True
