@@ -107,10 +107,6 @@ def text_of(instrument: Instrument, ref: str) -> Text:
     raise KeyError(f"{instrument.ident}: no text '{ref}'")
 
 
-def item_ref(instrument: Instrument, item_key: str) -> str:
-    return item_key
-
-
 def anchor_ref(instrument: Instrument, item_key: str, value: int) -> str:
     """The ref of an answer label: the item's own anchor, else the scale's."""
     item = instrument.item(item_key)

@@ -1,0 +1,82 @@
+"""The codebook of an instrument as plain data, generated from its definition.
+
+The evaluator export builds datapackage.json and SPSS value labels from this, so the
+codebook can never drift from what participants were actually asked.
+"""
+from __future__ import annotations
+
+from .schema import Instrument, Text
+
+# Missing-value codes for exports where a number is required (SPSS); JSON/CSV use empty.
+MISSING_VALUES = {
+    -9: Text(en="Skipped by the participant", sv="Deltagaren hoppade över frågan"),
+    -8: Text(en="Not computable: too many items skipped", sv="Kan inte räknas ut: för många svar saknas"),
+    -7: Text(en="Not asked at this occasion", sv="Frågan ställdes inte vid detta tillfälle"),
+}
+
+
+def _text(text: Text | None) -> dict | None:
+    return None if text is None else {"en": text.en, "sv": text.sv}
+
+
+def codebook(instrument: Instrument) -> dict:
+    """Plain, JSON-ready data: items, subscales, total, scoring rule and missing codes."""
+    items = []
+    for item in instrument.items:
+        scale = instrument.scale_of(item)
+        items.append({
+            "key": item.key,
+            "text": _text(item.text),
+            "type": "integer" if scale.kind == "integer" else "string",
+            "min": scale.min,
+            "max": scale.max,
+            "value_names": {str(v): n for v, n in sorted(scale.value_names.items())},
+            "anchors": {str(v): _text(t) for v, t in sorted(instrument.anchors_of(item).items())},
+            "reverse": item.reverse,
+            "subscale": item.subscale,
+            "skippable": item.skippable,
+            "sensitive": item.sensitive or instrument.sensitive,
+            "names_item": item.names_item,
+        })
+    subscales = []
+    for subscale in instrument.subscales:
+        members = instrument.items_of(subscale.key)
+        subscales.append({
+            "key": subscale.key,
+            "title": _text(subscale.title),
+            "items": [i.key for i in members],
+            "min": sum(instrument.scale_of(i).min for i in members),
+            "max": sum(instrument.scale_of(i).max for i in members),
+        })
+    return {
+        "key": instrument.key,
+        "version": instrument.version,
+        "title": _text(instrument.title),
+        "source": instrument.source,
+        "scoring": {
+            "method": instrument.scoring.method,
+            "description": _text(instrument.scoring.description),
+            "max_missing_per_subscale": instrument.scoring.max_missing_per_subscale,
+            "median_rounding": instrument.scoring.median_rounding,
+            "min_answered": instrument.scoring.min_answered,
+            "reliability": instrument.reliability,
+            "reference_sd": instrument.reference_sd,
+        },
+        "items": items,
+        "subscales": subscales,
+        "total": _total_range(instrument),
+        "missing_values": {str(code): _text(label) for code, label in MISSING_VALUES.items()},
+        "comparable_versions": list(instrument.comparable_versions),
+    }
+
+
+def _total_range(instrument: Instrument) -> dict | None:
+    method = instrument.scoring.method
+    if method == "subscale_sum":
+        members = [i for i in instrument.scored_items if i.subscale]
+        return {"min": sum(instrument.scale_of(i).min for i in members),
+                "max": sum(instrument.scale_of(i).max for i in members)}
+    if method == "level_median":
+        scale = instrument.scale_of(instrument.scored_items[0])
+        return {"min": scale.min, "max": scale.max}
+    return None
