@@ -1,0 +1,159 @@
+"""`flask instruments …`: list, score JSON lines, load licensed wording, sync Swedish texts.
+
+The lead registers `instruments_cli` with `app.cli.add_command`. `score` is the batch
+interface for evaluators and benchmarks: JSON lines in, JSON lines out, and the first
+invalid line stops it with a non-zero exit code naming the line and the item.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from .registry import InstrumentDefinitionError, UnknownInstrument, registry
+from .schema import Instrument
+from .scoring import InvalidAnswer, Scores, level_name, score
+
+instruments_cli = AppGroup("instruments", help="Instrument definitions, scoring and licences.")
+
+
+def _instrument(key: str, version: int | None) -> Instrument:
+    try:
+        return registry().get(key, version) if version else registry().latest(key)
+    except UnknownInstrument as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def scores_as_json(instrument: Instrument, scores: Scores) -> dict:
+    """The CLI's output shape; CEFR-like level instruments report level names."""
+    if instrument.scoring.method == "level_median":
+        return {
+            "levels": {k: level_name(instrument, v) for k, v in scores.items.items()},
+            "overall": level_name(instrument, scores.total),
+        }
+    return {"items": dict(scores.items), "subscales": dict(scores.subscales), "total": scores.total}
+
+
+@instruments_cli.command("list")
+def list_command() -> None:
+    """Show every loaded instrument version and whether it needs a licence."""
+    for instrument in registry():
+        flags = [f"{len(instrument.items)} items", instrument.scoring.method]
+        if instrument.sensitive:
+            flags.append("health consent")
+        if instrument.requires_licence:
+            flags.append("licence required")
+        click.echo(f"{instrument.key}\tv{instrument.version}\t{instrument.title.en}\t({', '.join(flags)})")
+
+
+@instruments_cli.command("score")
+@click.argument("key")
+@click.option("--version", type=int, default=None, help="Definition version (default: latest).")
+def score_command(key: str, version: int | None) -> None:
+    """Score JSON lines of raw answers from stdin; print one JSON line of scores each."""
+    instrument = _instrument(key, version)
+    for number, line in enumerate(click.get_text_stream("stdin"), start=1):
+        if not line.strip():
+            continue
+        try:
+            answers = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise click.ClickException(f"line {number}: not valid JSON ({exc.msg})") from None
+        if not isinstance(answers, dict):
+            raise click.ClickException(f"line {number}: expected a JSON object of item answers")
+        try:
+            scores = score(instrument, answers)
+        except InvalidAnswer as exc:
+            raise click.ClickException(f"line {number}: {exc}") from None
+        click.echo(json.dumps(scores_as_json(instrument, scores), ensure_ascii=False))
+
+
+@instruments_cli.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--permission", "permission_ref", required=True,
+              help="Reference to the permission (letter, agreement or case number).")
+@click.option("--granted-by", required=True, help="Who granted the permission.")
+@click.option("--granted-on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Date of the permission, YYYY-MM-DD.")
+@click.option("--scope", default="", help="What the permission covers (organisation, period).")
+@click.option("--language", default=None, help="Language of the wording (default: from the file).")
+@click.option("--loaded-by", default=None, help="E-mail of the staff admin loading it (audit).")
+@click.option("--replace", is_flag=True, help="Replace wording already loaded for that language.")
+def load_command(file: Path, permission_ref: str, granted_by: str, granted_on, scope: str,
+                 language: str | None, loaded_by: str | None, replace: bool) -> None:
+    """Load licensed wording for one language, checked against the shipped definition."""
+    from sqlmodel import select
+
+    from app.db import session_scope
+    from app.models import InstrumentLicence, StaffUser, utcnow
+
+    from .licences import parse_licensed_wording
+
+    text = file.read_text(encoding="utf-8")
+    try:
+        head = _licence_head(text, file.name)
+        base = _instrument(head["key"], head["version"])
+        if not base.requires_licence:
+            raise click.ClickException(f"{base.ident} needs no licence; nothing to load.")
+        wording = parse_licensed_wording(text, file.name, base=base, language=language)
+    except InstrumentDefinitionError as exc:
+        raise click.ClickException(str(exc)) from None
+    with session_scope(current_app) as session:
+        loader_id = None
+        if loaded_by:
+            staff = session.exec(select(StaffUser).where(StaffUser.email == loaded_by.lower())).first()
+            if staff is None:
+                raise click.ClickException(f"--loaded-by: no staff user {loaded_by}")
+            loader_id = staff.id
+        existing = session.exec(select(InstrumentLicence).where(
+            InstrumentLicence.instrument_key == base.key,
+            InstrumentLicence.instrument_version == base.version,
+            InstrumentLicence.language == wording.language,
+        )).first()
+        if existing is not None and not replace:
+            raise click.ClickException(
+                f"{base.ident} already has wording in '{wording.language}'; use --replace.")
+        row = existing or InstrumentLicence(instrument_key=base.key, instrument_version=base.version,
+                                            language=wording.language)
+        row.definition_text = text
+        row.granted_by = granted_by
+        row.granted_on = granted_on.date() if granted_on else None
+        row.scope = scope
+        row.permission_ref = permission_ref
+        row.loaded_by_id = loader_id
+        row.loaded_at = utcnow()
+        session.add(row)
+        session.commit()
+    click.echo(f"Loaded {base.ident} wording in '{wording.language}' (permission: {permission_ref}).")
+
+
+def _licence_head(text: str, file: str) -> dict:
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InstrumentDefinitionError(file, "", f"not valid TOML: {exc}") from exc
+    for field in ("key", "version"):
+        if field not in data:
+            raise InstrumentDefinitionError(file, field, "required field is missing")
+    return data
+
+
+@instruments_cli.command("sync-sv")
+@click.argument("po_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def sync_sv_command(po_file: Path) -> None:
+    """Write the definitions' Swedish texts into the sv catalog (run after `pybabel update`)."""
+    from babel.messages.pofile import read_po, write_po
+
+    from .extract import sync_swedish
+
+    with po_file.open("rb") as handle:
+        catalog = read_po(handle, locale="sv")
+    count = sync_swedish(catalog, list(registry()))
+    with po_file.open("wb") as handle:
+        write_po(handle, catalog, width=100)
+    click.echo(f"Wrote {count} Swedish instrument texts into {po_file}.")
