@@ -56,7 +56,11 @@ check-strings: $(VENV)/.installed
 	  --omit-header -o /tmp/stegvis-check.pot .
 	diff -q <(grep -v '^#:' translations/messages.pot) <(grep -v '^#:' /tmp/stegvis-check.pot)
 
-assets: $(VENV)/.installed
+# The slim plotly.js bundle and its CSS (see assets/plotly/build.sh), rebuilt when its recipe changes.
+assets: static/vendor/plotly.min.js
+
+static/vendor/plotly.min.js: $(VENV)/.installed assets/plotly/package.json assets/plotly/entry.js assets/plotly/plotly-css.js assets/plotly/build.sh
+	PYTHON=$(BIN)/python bash assets/plotly/build.sh
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache build static/vendor

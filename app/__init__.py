@@ -32,9 +32,9 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     templating.init_app(app)
 
-    from . import admin, auth, coach, evaluator, health, participant
+    from . import admin, assets, auth, coach, evaluator, health, participant
 
-    for module in (health, auth, participant, coach, evaluator, admin):
+    for module in (health, assets, auth, participant, coach, evaluator, admin):
         app.register_blueprint(module.bp)
 
     errors.init_app(app)

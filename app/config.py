@@ -88,7 +88,6 @@ class Settings:
             "BABEL_DEFAULT_LOCALE": "sv",
             "WTF_CSRF_TIME_LIMIT": None,
             "COMPRESS_ALGORITHM": ["br", "gzip"],
-            "COMPRESS_REGISTER": False,
             **self.extra,
         }
 

@@ -5,6 +5,7 @@ import pytest
 PUBLIC_ENDPOINTS = {
     "static",
     "health.healthz",
+    "assets.vendor",  # our plotly build: no personal data, cached for a year
     "auth.login",
     "auth.logout",  # needs a session itself (login_required)
     "auth.index",
