@@ -1,0 +1,153 @@
+"""Every shipped definition loads; a broken one is refused naming the file and the field."""
+from __future__ import annotations
+
+import pytest
+
+from app import instruments
+from app.instruments.registry import (
+    DEFINITIONS,
+    InstrumentDefinitionError,
+    UnknownInstrument,
+    comparable,
+    load_registry,
+    registry,
+)
+
+ALL = list(registry())
+WORK_WHEEL = (DEFINITIONS / "work_wheel-1.toml").read_text(encoding="utf-8")
+KASAM = (DEFINITIONS / "kasam13-1.toml").read_text(encoding="utf-8")
+
+
+def test_the_four_instruments_are_registered():
+    assert registry().keys() == ["cefr", "health_wheel", "kasam13", "work_wheel"]
+
+
+@pytest.mark.parametrize("instrument", ALL, ids=lambda i: i.ident)
+def test_definition_is_complete(instrument):
+    assert instrument.title.en and instrument.title.sv
+    assert instrument.intro.sv and instrument.minutes > 0
+    assert instrument.scored_items, "an instrument must score something"
+    assert instruments.get(instrument.key, instrument.version) is instrument
+    assert comparable(instrument, instrument)
+
+
+@pytest.mark.parametrize("instrument", ALL, ids=lambda i: i.ident)
+def test_definition_is_frozen(instrument):
+    with pytest.raises(Exception):
+        instrument.version = 99
+
+
+def test_stable_item_keys_are_a_data_contract():
+    assert [i.key for i in instruments.latest("work_wheel").items] == [
+        "competence", "communication", "health", "network", "self_knowledge", "goals",
+        "mobility", "other_text", "other"]
+    assert [i.key for i in instruments.latest("cefr").items] == [
+        "listening", "reading", "spoken_interaction", "spoken_production", "writing"]
+    assert [i.key for i in instruments.latest("kasam13").items] == [f"q{n}" for n in range(1, 14)]
+
+
+def test_consent_licence_and_result_rules():
+    health, kasam = instruments.latest("health_wheel"), instruments.latest("kasam13")
+    assert health.sensitive and kasam.sensitive
+    assert all(item.sensitive and item.skippable for item in health.items)
+    assert kasam.requires_licence and not instruments.latest("work_wheel").requires_licence
+    assert 0.70 <= kasam.reliability <= 0.92 and kasam.reference_sd > 0
+    assert kasam.individual_results in {"participant_and_coach", "coach_only", "statistics_only"}
+
+
+def test_kasam_ships_no_licensed_wording():
+    kasam = instruments.latest("kasam13")
+    for item in kasam.items:
+        assert "Demo text" in item.text.en and "Demotext" in item.text.sv
+        assert all("Demo" in anchor.en for anchor in item.anchors.values())
+
+
+def test_kasam_structure():
+    kasam = instruments.latest("kasam13")
+    assert {i.key for i in kasam.items if i.reverse} == {"q1", "q2", "q3", "q7", "q10"}
+    members = {s.key: [i.key for i in kasam.items_of(s.key)] for s in kasam.subscales}
+    assert members == {
+        "comprehensibility": ["q2", "q6", "q8", "q9", "q11"],
+        "manageability": ["q3", "q5", "q10", "q13"],
+        "meaningfulness": ["q1", "q4", "q7", "q12"],
+    }
+    assert all(set(kasam.anchors_of(i)) == {1, 7} for i in kasam.items)
+
+
+def test_unknown_instrument_and_latest():
+    with pytest.raises(UnknownInstrument):
+        instruments.get("work_wheel", 99)
+    with pytest.raises(UnknownInstrument):
+        instruments.latest("nope")
+
+
+def test_latest_picks_the_highest_version(tmp_path):
+    (tmp_path / "work_wheel-1.toml").write_text(WORK_WHEEL, encoding="utf-8")
+    v2 = WORK_WHEEL.replace("version = 1", "version = 2").replace(
+        "comparable_versions = []", "comparable_versions = [1]")
+    (tmp_path / "work_wheel-2.toml").write_text(v2, encoding="utf-8")
+    loaded = load_registry(tmp_path)
+    assert loaded.latest("work_wheel").version == 2
+    assert comparable(loaded.get("work_wheel", 1), loaded.get("work_wheel", 2))
+    assert not comparable(loaded.get("work_wheel", 1), instruments.latest("health_wheel"))
+
+
+def test_versions_not_declared_comparable_are_not(tmp_path):
+    (tmp_path / "work_wheel-2.toml").write_text(WORK_WHEEL.replace("version = 1", "version = 2"))
+    assert not comparable(instruments.get("work_wheel", 1), load_registry(tmp_path).get("work_wheel", 2))
+
+
+BROKEN = [
+    pytest.param("work_wheel-1.toml", WORK_WHEEL.replace("minutes = 5\n", ""),
+                 "work_wheel-1.toml: minutes: required field is missing", id="missing-field"),
+    pytest.param("work_wheel-1.toml",
+                 WORK_WHEEL.replace('key = "health"\nscale = "satisfaction"', 'key = "health"\nscale = "x"'),
+                 "work_wheel-1.toml: items[2].scale: unknown scale 'x'", id="unknown-scale"),
+    pytest.param("work_wheel-1.toml", WORK_WHEEL.replace('key = "network"', 'key = "health"'),
+                 "work_wheel-1.toml: items[3].key: duplicate item key 'health'", id="duplicate-key"),
+    pytest.param("work_wheel-1.toml",
+                 WORK_WHEEL.replace('key = "other_text"\nscale = "free_text"',
+                                    'key = "other_text"\nscale = "free_text"\nreverse = true'),
+                 "work_wheel-1.toml: items[7].reverse: a text item cannot be reversed",
+                 id="reverse-text-item"),
+    pytest.param("work_wheel-1.toml", WORK_WHEEL.replace("anchors.10 =", "anchors.11 ="),
+                 "work_wheel-1.toml: scales.satisfaction.anchors: 11 is outside 1..10",
+                 id="anchor-off-scale"),
+    pytest.param("work_wheel-1.toml", WORK_WHEEL.replace("min = 1\nmax = 10", "min = 10\nmax = 1"),
+                 "work_wheel-1.toml: scales.satisfaction.max", id="empty-scale"),
+    pytest.param("work_wheel-1.toml", WORK_WHEEL.replace('individual_results = "participant_and_coach"',
+                                                         'individual_results = "everyone"'),
+                 "work_wheel-1.toml: individual_results:", id="bad-results-rule"),
+    pytest.param("work_wheel-1.toml", WORK_WHEEL.replace('names_item = "other"', 'names_item = "elsewhere"'),
+                 "work_wheel-1.toml: items[7].names_item: unknown item 'elsewhere'", id="names-unknown"),
+    pytest.param("work_wheel-1.toml", WORK_WHEEL + "\ncolour = 'red'\n",
+                 "work_wheel-1.toml: items[8].colour: unknown field", id="unknown-field"),
+    pytest.param("work_wheel-1.toml", WORK_WHEEL.replace('key = "goals"', 'key = "title"'),
+                 "work_wheel-1.toml: items[5].key: 'title' is reserved", id="reserved-key"),
+    pytest.param("work_wheel-1.toml", WORK_WHEEL.replace("[title]", "[title"),
+                 "work_wheel-1.toml: not valid TOML", id="not-toml"),
+    pytest.param("kasam13-1.toml", KASAM.replace('subscale = "meaningfulness"', 'subscale = "joy"', 1),
+                 "kasam13-1.toml: items[0].subscale: unknown subscale 'joy'", id="unknown-subscale"),
+    pytest.param("kasam13-1.toml", KASAM.replace("reliability = 0.85", "reliability = 1.5"),
+                 "kasam13-1.toml: reliability:", id="alpha-above-one"),
+    pytest.param("work_wheel-2.toml", WORK_WHEEL,
+                 "work_wheel-2.toml: version: differs from file name", id="file-name-version"),
+    pytest.param("arbetshjulet.toml", WORK_WHEEL,
+                 "arbetshjulet.toml: file name must be", id="file-name-shape"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "message"), BROKEN)
+def test_broken_definition_is_refused_naming_file_and_field(tmp_path, name, text, message):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    with pytest.raises(InstrumentDefinitionError) as caught:
+        load_registry(tmp_path)
+    assert str(caught.value).startswith(message)
+    assert caught.value.file == name
+
+
+def test_one_broken_file_stops_the_whole_registry(tmp_path):
+    (tmp_path / "kasam13-1.toml").write_text(KASAM, encoding="utf-8")
+    (tmp_path / "work_wheel-1.toml").write_text(WORK_WHEEL.replace("minutes = 5\n", ""))
+    with pytest.raises(InstrumentDefinitionError, match="work_wheel-1.toml"):
+        load_registry(tmp_path)
