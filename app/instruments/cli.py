@@ -51,21 +51,22 @@ def list_command() -> None:
 
 @instruments_cli.command("score")
 @click.argument("key")
+@click.argument("answers", type=click.File("r", encoding="utf-8"), default="-")
 @click.option("--version", type=int, default=None, help="Definition version (default: latest).")
-def score_command(key: str, version: int | None) -> None:
-    """Score JSON lines of raw answers from stdin; print one JSON line of scores each."""
+def score_command(key: str, answers, version: int | None) -> None:
+    """Score JSON lines of raw answers (ANSWERS file, default stdin); print JSON lines of scores."""
     instrument = _instrument(key, version)
-    for number, line in enumerate(click.get_text_stream("stdin"), start=1):
+    for number, line in enumerate(answers, start=1):
         if not line.strip():
             continue
         try:
-            answers = json.loads(line)
+            raw = json.loads(line)
         except json.JSONDecodeError as exc:
             raise click.ClickException(f"line {number}: not valid JSON ({exc.msg})") from None
-        if not isinstance(answers, dict):
+        if not isinstance(raw, dict):
             raise click.ClickException(f"line {number}: expected a JSON object of item answers")
         try:
-            scores = score(instrument, answers)
+            scores = score(instrument, raw)
         except InvalidAnswer as exc:
             raise click.ClickException(f"line {number}: {exc}") from None
         click.echo(json.dumps(scores_as_json(instrument, scores), ensure_ascii=False))
