@@ -9,6 +9,7 @@ means adding a file: no route, no template.
     work = instruments.latest("work_wheel")
     same = instruments.get("work_wheel", 1)
 """
+
 from __future__ import annotations
 
 from flask import Flask
@@ -45,7 +46,19 @@ def init_app(app: Flask) -> None:
 
 
 __all__ = [
-    "Instrument", "InstrumentDefinitionError", "Item", "Registry", "Scale", "Subscale", "Text",
-    "UnknownInstrument", "all_instruments", "comparable", "get", "init_app", "latest",
-    "load_registry", "registry",
+    "Instrument",
+    "InstrumentDefinitionError",
+    "Item",
+    "Registry",
+    "Scale",
+    "Subscale",
+    "Text",
+    "UnknownInstrument",
+    "all_instruments",
+    "comparable",
+    "get",
+    "init_app",
+    "latest",
+    "load_registry",
+    "registry",
 ]

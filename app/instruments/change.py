@@ -7,6 +7,7 @@ Three views of the same difference, because programmes report all three:
   reliable change index, RCI = Δ / S_diff with S_diff = √2 · SD · √(1 − α), classified at
   |RCI| > 1.96 (p < .05, two-sided).
 """
+
 from __future__ import annotations
 
 import math
@@ -55,7 +56,9 @@ class ChangeReport:
     total: Change | None
 
 
-def score_change(before: Score, after: Score, *, span: float, s_diff: float | None = None) -> Change:
+def score_change(
+    before: Score, after: Score, *, span: float, s_diff: float | None = None
+) -> Change:
     """Δ, share of range, percent change and (given S_diff) the RCI for one score."""
     if before is None or after is None:
         return Change(before, after, None, None, None)
@@ -104,9 +107,13 @@ def change(
     """
     later = after_instrument or instrument
     if (before.instrument_key, before.instrument_version) != (instrument.key, instrument.version):
-        raise NotComparable(f"'before' was scored with {before.instrument_key}-{before.instrument_version}")
+        raise NotComparable(
+            f"'before' was scored with {before.instrument_key}-{before.instrument_version}"
+        )
     if (after.instrument_key, after.instrument_version) != (later.key, later.version):
-        raise NotComparable(f"'after' was scored with {after.instrument_key}-{after.instrument_version}")
+        raise NotComparable(
+            f"'after' was scored with {after.instrument_key}-{after.instrument_version}"
+        )
     if not comparable(instrument, later):
         raise NotComparable(f"{instrument.ident} and {later.ident} are not declared comparable")
 
@@ -118,7 +125,9 @@ def change(
     for item in instrument.scored_items:
         if item.key in after.items:
             span = instrument.scale_of(item).span
-            items[item.key] = score_change(before.items.get(item.key), after.items[item.key], span=span)
+            items[item.key] = score_change(
+                before.items.get(item.key), after.items[item.key], span=span
+            )
     subscales = {
         s.key: score_change(
             before.subscales.get(s.key),

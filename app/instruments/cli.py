@@ -4,6 +4,7 @@ The lead registers `instruments_cli` with `app.cli.add_command`. `score` is the 
 interface for evaluators and benchmarks: JSON lines in, JSON lines out, and the first
 invalid line stops it with a non-zero exit code naming the line and the item.
 """
+
 from __future__ import annotations
 
 import json
@@ -46,7 +47,9 @@ def list_command() -> None:
             flags.append("health consent")
         if instrument.requires_licence:
             flags.append("licence required")
-        click.echo(f"{instrument.key}\tv{instrument.version}\t{instrument.title.en}\t({', '.join(flags)})")
+        click.echo(
+            f"{instrument.key}\tv{instrument.version}\t{instrument.title.en}\t({', '.join(flags)})"
+        )
 
 
 @instruments_cli.command("score")
@@ -74,17 +77,33 @@ def score_command(key: str, answers, version: int | None) -> None:
 
 @instruments_cli.command("load")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--permission", "permission_ref", required=True,
-              help="Reference to the permission (letter, agreement or case number).")
+@click.option(
+    "--permission",
+    "permission_ref",
+    required=True,
+    help="Reference to the permission (letter, agreement or case number).",
+)
 @click.option("--granted-by", required=True, help="Who granted the permission.")
-@click.option("--granted-on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Date of the permission, YYYY-MM-DD.")
+@click.option(
+    "--granted-on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Date of the permission, YYYY-MM-DD.",
+)
 @click.option("--scope", default="", help="What the permission covers (organisation, period).")
 @click.option("--language", default=None, help="Language of the wording (default: from the file).")
 @click.option("--loaded-by", default=None, help="E-mail of the staff admin loading it (audit).")
 @click.option("--replace", is_flag=True, help="Replace wording already loaded for that language.")
-def load_command(file: Path, permission_ref: str, granted_by: str, granted_on, scope: str,
-                 language: str | None, loaded_by: str | None, replace: bool) -> None:
+def load_command(
+    file: Path,
+    permission_ref: str,
+    granted_by: str,
+    granted_on,
+    scope: str,
+    language: str | None,
+    loaded_by: str | None,
+    replace: bool,
+) -> None:
     """Load licensed wording for one language, checked against the shipped definition."""
     from sqlmodel import select
 
@@ -105,20 +124,26 @@ def load_command(file: Path, permission_ref: str, granted_by: str, granted_on, s
     with session_scope(current_app) as session:
         loader_id = None
         if loaded_by:
-            staff = session.exec(select(StaffUser).where(StaffUser.email == loaded_by.lower())).first()
+            staff = session.exec(
+                select(StaffUser).where(StaffUser.email == loaded_by.lower())
+            ).first()
             if staff is None:
                 raise click.ClickException(f"--loaded-by: no staff user {loaded_by}")
             loader_id = staff.id
-        existing = session.exec(select(InstrumentLicence).where(
-            InstrumentLicence.instrument_key == base.key,
-            InstrumentLicence.instrument_version == base.version,
-            InstrumentLicence.language == wording.language,
-        )).first()
+        existing = session.exec(
+            select(InstrumentLicence).where(
+                InstrumentLicence.instrument_key == base.key,
+                InstrumentLicence.instrument_version == base.version,
+                InstrumentLicence.language == wording.language,
+            )
+        ).first()
         if existing is not None and not replace:
             raise click.ClickException(
-                f"{base.ident} already has wording in '{wording.language}'; use --replace.")
-        row = existing or InstrumentLicence(instrument_key=base.key, instrument_version=base.version,
-                                            language=wording.language)
+                f"{base.ident} already has wording in '{wording.language}'; use --replace."
+            )
+        row = existing or InstrumentLicence(
+            instrument_key=base.key, instrument_version=base.version, language=wording.language
+        )
         row.definition_text = text
         row.granted_by = granted_by
         row.granted_on = granted_on.date() if granted_on else None
@@ -128,7 +153,9 @@ def load_command(file: Path, permission_ref: str, granted_by: str, granted_on, s
         row.loaded_at = utcnow()
         session.add(row)
         session.commit()
-    click.echo(f"Loaded {base.ident} wording in '{wording.language}' (permission: {permission_ref}).")
+    click.echo(
+        f"Loaded {base.ident} wording in '{wording.language}' (permission: {permission_ref})."
+    )
 
 
 def _licence_head(text: str, file: str) -> dict:

@@ -3,6 +3,7 @@
 The evaluator export builds datapackage.json and SPSS value labels from this, so the
 codebook can never drift from what participants were actually asked.
 """
+
 from __future__ import annotations
 
 from .schema import Instrument, Text
@@ -10,7 +11,9 @@ from .schema import Instrument, Text
 # Missing-value codes for exports where a number is required (SPSS); JSON/CSV use empty.
 MISSING_VALUES = {
     -9: Text(en="Skipped by the participant", sv="Deltagaren hoppade över frågan"),
-    -8: Text(en="Not computable: too many items skipped", sv="Kan inte räknas ut: för många svar saknas"),
+    -8: Text(
+        en="Not computable: too many items skipped", sv="Kan inte räknas ut: för många svar saknas"
+    ),
     -7: Text(en="Not asked at this occasion", sv="Frågan ställdes inte vid detta tillfälle"),
 }
 
@@ -24,30 +27,36 @@ def codebook(instrument: Instrument) -> dict:
     items = []
     for item in instrument.items:
         scale = instrument.scale_of(item)
-        items.append({
-            "key": item.key,
-            "text": _text(item.text),
-            "type": "integer" if scale.kind == "integer" else "string",
-            "min": scale.min,
-            "max": scale.max,
-            "value_names": {str(v): n for v, n in sorted(scale.value_names.items())},
-            "anchors": {str(v): _text(t) for v, t in sorted(instrument.anchors_of(item).items())},
-            "reverse": item.reverse,
-            "subscale": item.subscale,
-            "skippable": item.skippable,
-            "sensitive": item.sensitive or instrument.sensitive,
-            "names_item": item.names_item,
-        })
+        items.append(
+            {
+                "key": item.key,
+                "text": _text(item.text),
+                "type": "integer" if scale.kind == "integer" else "string",
+                "min": scale.min,
+                "max": scale.max,
+                "value_names": {str(v): n for v, n in sorted(scale.value_names.items())},
+                "anchors": {
+                    str(v): _text(t) for v, t in sorted(instrument.anchors_of(item).items())
+                },
+                "reverse": item.reverse,
+                "subscale": item.subscale,
+                "skippable": item.skippable,
+                "sensitive": item.sensitive or instrument.sensitive,
+                "names_item": item.names_item,
+            }
+        )
     subscales = []
     for subscale in instrument.subscales:
         members = instrument.items_of(subscale.key)
-        subscales.append({
-            "key": subscale.key,
-            "title": _text(subscale.title),
-            "items": [i.key for i in members],
-            "min": sum(instrument.scale_of(i).min for i in members),
-            "max": sum(instrument.scale_of(i).max for i in members),
-        })
+        subscales.append(
+            {
+                "key": subscale.key,
+                "title": _text(subscale.title),
+                "items": [i.key for i in members],
+                "min": sum(instrument.scale_of(i).min for i in members),
+                "max": sum(instrument.scale_of(i).max for i in members),
+            }
+        )
     return {
         "key": instrument.key,
         "version": instrument.version,
@@ -74,8 +83,10 @@ def _total_range(instrument: Instrument) -> dict | None:
     method = instrument.scoring.method
     if method == "subscale_sum":
         members = [i for i in instrument.scored_items if i.subscale]
-        return {"min": sum(instrument.scale_of(i).min for i in members),
-                "max": sum(instrument.scale_of(i).max for i in members)}
+        return {
+            "min": sum(instrument.scale_of(i).min for i in members),
+            "max": sum(instrument.scale_of(i).max for i in members),
+        }
     if method == "level_median":
         scale = instrument.scale_of(instrument.scored_items[0])
         return {"min": scale.min, "max": scale.max}

@@ -11,6 +11,7 @@ Each text becomes `pgettext("<key>-<version>.<ref>", "<English>")` with a
 `# Translators:` comment; see `texts.py` for the whole workflow. The file is validated
 with the same loader as at start-up, so a broken definition also breaks extraction.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -58,8 +59,12 @@ def sync_swedish(catalog: Catalog, instruments: list[Instrument]) -> int:
         for entry in text_entries(instrument):
             message = catalog.get(entry.text.en, context=entry.context)
             if message is None:
-                catalog.add(entry.text.en, entry.text.sv, context=entry.context,
-                            auto_comments=[entry.comment])
+                catalog.add(
+                    entry.text.en,
+                    entry.text.sv,
+                    context=entry.context,
+                    auto_comments=[entry.comment],
+                )
             else:
                 message.string = entry.text.sv
                 message.flags.discard("fuzzy")

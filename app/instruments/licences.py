@@ -21,6 +21,7 @@ Licensed file format (TOML, one language):
     text = "…"
     anchors = { 1 = "…", 7 = "…" }
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -72,8 +73,11 @@ class LicensedWording(_Frozen):
         key, _, value = ref.partition(".")
         for item in self.items:
             if item.key == key:
-                return item.anchors.get(int(value)) if value.isdigit() else (
-                    None if value else item.text)
+                return (
+                    item.anchors.get(int(value))
+                    if value.isdigit()
+                    else (None if value else item.text)
+                )
         return None
 
 
@@ -89,7 +93,8 @@ def parse_licensed_wording(
         data.setdefault("language", language)
         if data["language"] != language:
             raise InstrumentDefinitionError(
-                file, "language", f"file says '{data['language']}', --language says '{language}'")
+                file, "language", f"file says '{data['language']}', --language says '{language}'"
+            )
     try:
         wording = LicensedWording.model_validate(data)
     except ValidationError as exc:
@@ -103,7 +108,8 @@ def parse_licensed_wording(
 def _check_against(wording: LicensedWording, base: Instrument, file: str) -> None:
     if (wording.key, wording.version) != (base.key, base.version):
         raise InstrumentDefinitionError(
-            file, "key", f"{wording.key}-{wording.version} is not {base.ident}")
+            file, "key", f"{wording.key}-{wording.version} is not {base.ident}"
+        )
     got = [i.key for i in wording.items]
     want = [i.key for i in base.items]
     if got != want:
@@ -111,14 +117,20 @@ def _check_against(wording: LicensedWording, base: Instrument, file: str) -> Non
     for i, (mine, theirs) in enumerate(zip(wording.items, base.items)):
         if mine.reverse != theirs.reverse:
             raise InstrumentDefinitionError(
-                file, f"items[{i}].reverse", f"is {mine.reverse}, scoring says {theirs.reverse}")
+                file, f"items[{i}].reverse", f"is {mine.reverse}, scoring says {theirs.reverse}"
+            )
         if mine.subscale != theirs.subscale:
             raise InstrumentDefinitionError(
-                file, f"items[{i}].subscale", f"is {mine.subscale!r}, scoring says {theirs.subscale!r}")
+                file,
+                f"items[{i}].subscale",
+                f"is {mine.subscale!r}, scoring says {theirs.subscale!r}",
+            )
         if set(mine.anchors) != set(base.anchors_of(theirs)):
             raise InstrumentDefinitionError(
-                file, f"items[{i}].anchors",
-                f"points {sorted(mine.anchors)} differ from {sorted(base.anchors_of(theirs))}")
+                file,
+                f"items[{i}].anchors",
+                f"points {sorted(mine.anchors)} differ from {sorted(base.anchors_of(theirs))}",
+            )
     unknown = set(wording.subscales) - {s.key for s in base.subscales}
     if unknown:
         raise InstrumentDefinitionError(file, "subscales", f"unknown {sorted(unknown)}")
@@ -158,7 +170,7 @@ def availability(
         False,
         f"{instrument.title.en} ({instrument.ident}) needs licensed wording{wanted} before it "
         f"can be sent to participants. Load it with: flask instruments load FILE "
-        f"--permission \"…\" --granted-by \"…\" --language …",
+        f'--permission "…" --granted-by "…" --language …',
     )
 
 
@@ -178,17 +190,20 @@ def licence_rows(session, instrument: Instrument) -> list:
 def licensed_wordings(session, instrument: Instrument) -> list[LicensedWording]:
     """Parsed licensed wording per language, for `texts.localized(licences=…)`."""
     return [
-        parse_licensed_wording(row.definition_text, f"licence {row.id}", base=instrument,
-                               language=row.language)
+        parse_licensed_wording(
+            row.definition_text, f"licence {row.id}", base=instrument, language=row.language
+        )
         for row in licence_rows(session, instrument)
     ]
 
 
-def may_send(session, instrument: Instrument, *, environment: str,
-             language: str | None = None) -> Availability:
+def may_send(
+    session, instrument: Instrument, *, environment: str, language: str | None = None
+) -> Availability:
     """`availability()` with the licences stored in the database."""
     if not instrument.requires_licence:
         return Availability(True)
     languages = [row.language for row in licence_rows(session, instrument)]
-    return availability(instrument, environment=environment, licensed_languages=languages,
-                        language=language)
+    return availability(
+        instrument, environment=environment, licensed_languages=languages, language=language
+    )

@@ -5,6 +5,7 @@ Loading is all-or-nothing: one broken file stops start-up with an
 ``work_wheel-1.toml: items[2].scale: unknown scale 'x'``. A half-loaded registry would
 let participants answer an instrument whose scores nobody can trust.
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -76,7 +77,9 @@ def load_file(path: Path) -> Instrument:
         raise InstrumentDefinitionError(path.name, "", "file name must be '<key>-<version>.toml'")
     instrument = parse_definition(path.read_text(encoding="utf-8"), path.name)
     if instrument.key != match["key"]:
-        raise InstrumentDefinitionError(path.name, "key", f"'{instrument.key}' differs from file name")
+        raise InstrumentDefinitionError(
+            path.name, "key", f"'{instrument.key}' differs from file name"
+        )
     if instrument.version != int(match["version"]):
         raise InstrumentDefinitionError(path.name, "version", "differs from file name")
     return instrument

@@ -5,6 +5,7 @@ reversed items have a numeric scale, subscales name real items, anchors lie on t
 A broken definition must fail at start-up, not in front of a participant, so every
 cross-reference check lives here and reports the field it is about (see `DefinitionProblem`).
 """
+
 from __future__ import annotations
 
 import re
@@ -56,7 +57,7 @@ class Scale(_Frozen):
     anchors: dict[int, Text] = {}
 
     @model_validator(mode="after")
-    def _range(self) -> "Scale":
+    def _range(self) -> Scale:
         if self.kind == "integer":
             if self.min is None or self.max is None:
                 raise DefinitionProblem("min", "an integer scale needs min and max")
@@ -67,7 +68,9 @@ class Scale(_Frozen):
                     if not self.min <= value <= self.max:
                         raise DefinitionProblem(where, f"{value} is outside {self.min}..{self.max}")
         elif self.value_names or self.anchors or self.min is not None or self.max is not None:
-            raise DefinitionProblem("kind", "a text scale takes no min, max, anchors or value names")
+            raise DefinitionProblem(
+                "kind", "a text scale takes no min, max, anchors or value names"
+            )
         return self
 
     @property
@@ -140,7 +143,7 @@ class Instrument(_Frozen):
         return hash((self.key, self.version))
 
     @model_validator(mode="after")
-    def _references(self) -> "Instrument":
+    def _references(self) -> Instrument:
         keys: set[str] = set()
         subscale_keys = {s.key for s in self.subscales}
         if len(subscale_keys) != len(self.subscales):

@@ -4,6 +4,7 @@ Answers are the raw values the participant chose, keyed by item key; `None` (or 
 key) means skipped. Reversal happens here and only here, so stored answers stay exactly
 what the participant saw and chose.
 """
+
 from __future__ import annotations
 
 import statistics

@@ -11,6 +11,7 @@ deliberately simple and documented here so nobody mistakes it for real data:
 - skippable items are skipped now and then; a free-text "other" is sometimes written, and
   the item it names is then rated.
 """
+
 from __future__ import annotations
 
 import random
@@ -66,8 +67,14 @@ def plausible_answers(
     return answers
 
 
-def _raw_value(instrument: Instrument, item: Item, rng: random.Random, position: float,
-               drift: float, baseline: Mapping[str, Answer] | None) -> int:
+def _raw_value(
+    instrument: Instrument,
+    item: Item,
+    rng: random.Random,
+    position: float,
+    drift: float,
+    baseline: Mapping[str, Answer] | None,
+) -> int:
     scale = instrument.scale_of(item)
     span = scale.span
     earlier = baseline.get(item.key) if baseline else None

@@ -27,6 +27,7 @@ language.
 Texts may contain `{language}` (CEFR): it is filled with the target language's name in the
 reader's language (`language_name()`). Translators keep the placeholder as it is.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -62,33 +63,58 @@ def _value_ref(scale_value_names: dict[int, str], value: int) -> str:
 @cache
 def text_entries(instrument: Instrument) -> tuple[TextEntry, ...]:
     """All texts of an instrument in reading order; the extractor and lookup share this."""
-    kind = "licensed instrument: demo placeholder, replaced by licensed wording" \
-        if instrument.requires_licence else ""
+    kind = (
+        "licensed instrument: demo placeholder, replaced by licensed wording"
+        if instrument.requires_licence
+        else ""
+    )
     entries: list[tuple[str, Text, str]] = [
         ("title", instrument.title, "Title of a questionnaire shown to participants."),
         ("intro", instrument.intro, "Short easy-to-read introduction before the first question."),
     ]
     if instrument.question is not None:
-        entries.append(("question", instrument.question,
-                        "The question shown above every area of the wheel; the area follows."))
+        entries.append(
+            (
+                "question",
+                instrument.question,
+                "The question shown above every area of the wheel; the area follows.",
+            )
+        )
     for key, scale in instrument.scales.items():
         for value, text in sorted(scale.anchors.items()):
-            entries.append((f"scale.{key}.{_value_ref(scale.value_names, value)}", text,
-                            f"Label of answer {value} on the scale."))
+            entries.append(
+                (
+                    f"scale.{key}.{_value_ref(scale.value_names, value)}",
+                    text,
+                    f"Label of answer {value} on the scale.",
+                )
+            )
     for subscale in instrument.subscales:
-        entries.append((f"subscale.{subscale.key}", subscale.title, "Name of a subscale (staff pages)."))
+        entries.append(
+            (f"subscale.{subscale.key}", subscale.title, "Name of a subscale (staff pages).")
+        )
     for item in instrument.items:
         scale = instrument.scale_of(item)
-        hint = "One area of the wheel, after the question." if instrument.question else "A question."
+        hint = (
+            "One area of the wheel, after the question." if instrument.question else "A question."
+        )
         entries.append((item.key, item.text, hint))
         for value, text in sorted(item.anchors.items()):
             name = _value_ref(scale.value_names, value)
-            note = (f"Statement for level {name} in '{item.key}'; participants choose the highest "
-                    f"that is true for them." if scale.value_names
-                    else f"Label of answer {value} for this question only.")
+            note = (
+                f"Statement for level {name} in '{item.key}'; participants choose the highest "
+                f"that is true for them."
+                if scale.value_names
+                else f"Label of answer {value} for this question only."
+            )
             entries.append((f"{item.key}.{name}", text, note))
-    entries.append(("scoring", instrument.scoring.description,
-                    "How scores are computed (codebook for evaluators)."))
+    entries.append(
+        (
+            "scoring",
+            instrument.scoring.description,
+            "How scores are computed (codebook for evaluators).",
+        )
+    )
     result = []
     for ref, text, note in entries:
         notes = [note, kind]
@@ -153,8 +179,10 @@ def localized(
     """
     text = text_of(instrument, ref)
     for licence in licences:
-        if (licence.key, licence.version) == (instrument.key, instrument.version) \
-                and _language_matches(licence.language, locale):
+        if (licence.key, licence.version) == (
+            instrument.key,
+            instrument.version,
+        ) and _language_matches(licence.language, locale):
             licensed = licence.text(ref)
             if licensed:
                 return _fill(licensed, values)
@@ -166,7 +194,9 @@ def localized(
     return _fill(translations.pgettext(f"{instrument.ident}.{ref}", text.en), values)
 
 
-def localized_now(instrument: Instrument, ref: str, *, licences: Iterable = (), **values: str) -> str:
+def localized_now(
+    instrument: Instrument, ref: str, *, licences: Iterable = (), **values: str
+) -> str:
     """`localized()` for the current request's locale, through Flask-Babel's catalogs."""
     import flask_babel  # request-time only; the pure path above needs no Flask
 
@@ -174,8 +204,14 @@ def localized_now(instrument: Instrument, ref: str, *, licences: Iterable = (), 
         def pgettext(self, context: str, message: str) -> str:
             return str(flask_babel.pgettext(context, message))
 
-    return localized(instrument, ref, str(flask_babel.get_locale() or "sv"),
-                     translations=_RequestCatalog(), licences=licences, **values)
+    return localized(
+        instrument,
+        ref,
+        str(flask_babel.get_locale() or "sv"),
+        translations=_RequestCatalog(),
+        licences=licences,
+        **values,
+    )
 
 
 def language_name(language: str, locale: str) -> str:

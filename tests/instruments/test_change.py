@@ -1,4 +1,5 @@
 """Change between occasions: Δ, share of range, MAP2020 percent change, Jacobson–Truax RCI."""
+
 from __future__ import annotations
 
 import math
@@ -28,10 +29,36 @@ def kasam_total(total: int) -> Scores:
 
 
 def test_work_wheel_change_as_map2020_reported_it():
-    before = score(WORK, {k: 5 for k in ("competence", "communication", "health", "network",
-                                         "self_knowledge", "goals", "mobility")})
-    after = score(WORK, {k: 6 for k in ("competence", "communication", "health", "network",
-                                        "self_knowledge", "goals", "mobility")})
+    before = score(
+        WORK,
+        {
+            k: 5
+            for k in (
+                "competence",
+                "communication",
+                "health",
+                "network",
+                "self_knowledge",
+                "goals",
+                "mobility",
+            )
+        },
+    )
+    after = score(
+        WORK,
+        {
+            k: 6
+            for k in (
+                "competence",
+                "communication",
+                "health",
+                "network",
+                "self_knowledge",
+                "goals",
+                "mobility",
+            )
+        },
+    )
     report = change(WORK, before, after)
     health = report.items["health"]
     assert health.delta == 1
@@ -60,18 +87,22 @@ def test_missing_score_at_either_occasion_gives_no_change():
 
 def test_s_diff_formula():
     assert standard_error_of_difference(0.85, 13.0) == pytest.approx(
-        math.sqrt(2) * 13.0 * math.sqrt(0.15))
+        math.sqrt(2) * 13.0 * math.sqrt(0.15)
+    )
 
 
-@pytest.mark.parametrize(("rci", "expected"), [
-    (1.9601, ReliableChange.reliably_improved),
-    (1.96, ReliableChange.no_reliable_change),
-    (1.9599, ReliableChange.no_reliable_change),
-    (0.0, ReliableChange.no_reliable_change),
-    (-1.9599, ReliableChange.no_reliable_change),
-    (-1.96, ReliableChange.no_reliable_change),
-    (-1.9601, ReliableChange.reliably_worsened),
-])
+@pytest.mark.parametrize(
+    ("rci", "expected"),
+    [
+        (1.9601, ReliableChange.reliably_improved),
+        (1.96, ReliableChange.no_reliable_change),
+        (1.9599, ReliableChange.no_reliable_change),
+        (0.0, ReliableChange.no_reliable_change),
+        (-1.9599, ReliableChange.no_reliable_change),
+        (-1.96, ReliableChange.no_reliable_change),
+        (-1.9601, ReliableChange.reliably_worsened),
+    ],
+)
 def test_rci_classification_is_strict_at_1_96(rci, expected):
     assert classify(rci) is expected
 
@@ -81,10 +112,14 @@ def test_kasam_rci_with_the_definition_defaults():
     improved = change(KASAM, kasam_total(50), kasam_total(64)).total
     assert improved.rci == pytest.approx(14 / 7.12091, rel=1e-4)
     assert improved.reliable_change is ReliableChange.reliably_improved
-    assert change(KASAM, kasam_total(50), kasam_total(63)).total.reliable_change \
+    assert (
+        change(KASAM, kasam_total(50), kasam_total(63)).total.reliable_change
         is ReliableChange.no_reliable_change
-    assert change(KASAM, kasam_total(64), kasam_total(50)).total.reliable_change \
+    )
+    assert (
+        change(KASAM, kasam_total(64), kasam_total(50)).total.reliable_change
         is ReliableChange.reliably_worsened
+    )
 
 
 def test_organisation_may_override_alpha_and_sd():
@@ -117,14 +152,26 @@ def test_versions_must_be_declared_comparable(tmp_path):
     text = (DEFINITIONS / "work_wheel-1.toml").read_text(encoding="utf-8")
     (tmp_path / "work_wheel-2.toml").write_text(text.replace("version = 1", "version = 2"))
     v2 = load_registry(tmp_path).get("work_wheel", 2)
-    answers = {k: 5 for k in ("competence", "communication", "health", "network",
-                              "self_knowledge", "goals", "mobility")}
+    answers = {
+        k: 5
+        for k in (
+            "competence",
+            "communication",
+            "health",
+            "network",
+            "self_knowledge",
+            "goals",
+            "mobility",
+        )
+    }
     before, after = score(WORK, answers), score(v2, answers)
     with pytest.raises(NotComparable, match="not declared comparable"):
         change(WORK, before, after, after_instrument=v2)
     (tmp_path / "work_wheel-2.toml").write_text(
-        text.replace("version = 1", "version = 2").replace("comparable_versions = []",
-                                                           "comparable_versions = [1]"))
+        text.replace("version = 1", "version = 2").replace(
+            "comparable_versions = []", "comparable_versions = [1]"
+        )
+    )
     v2 = load_registry(tmp_path).get("work_wheel", 2)
     report = change(WORK, before, score(v2, answers), after_instrument=v2)
     assert report.items["health"].delta == 0

@@ -1,4 +1,5 @@
 """The codebook is plain JSON-ready data generated from the definition."""
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,10 @@ def test_codebook_covers_every_item_and_is_json(instrument):
 def test_kasam_codebook_ranges_and_reversal():
     book = codebook(instruments.latest("kasam13"))
     assert [(s["key"], s["min"], s["max"]) for s in book["subscales"]] == [
-        ("comprehensibility", 5, 35), ("manageability", 4, 28), ("meaningfulness", 4, 28)]
+        ("comprehensibility", 5, 35),
+        ("manageability", 4, 28),
+        ("meaningfulness", 4, 28),
+    ]
     assert book["total"] == {"min": 13, "max": 91}
     q1 = book["items"][0]
     assert (q1["min"], q1["max"], q1["reverse"], q1["subscale"]) == (1, 7, True, "meaningfulness")
@@ -33,8 +37,15 @@ def test_kasam_codebook_ranges_and_reversal():
 def test_cefr_codebook_names_levels():
     book = codebook(instruments.latest("cefr"))
     reading = book["items"][1]
-    assert reading["value_names"] == {"0": "preA1", "1": "A1", "2": "A2", "3": "B1", "4": "B2",
-                                      "5": "C1", "6": "C2"}
+    assert reading["value_names"] == {
+        "0": "preA1",
+        "1": "A1",
+        "2": "A2",
+        "3": "B1",
+        "4": "B2",
+        "5": "C1",
+        "6": "C2",
+    }
     assert reading["anchors"]["2"]["en"].startswith("I can read short")
     assert book["total"] == {"min": 0, "max": 6}
     assert book["scoring"]["median_rounding"] == "lower"

@@ -1,7 +1,9 @@
 """Every shipped definition loads; a broken one is refused naming the file and the field."""
+
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from app import instruments
 from app.instruments.registry import (
@@ -33,16 +35,29 @@ def test_definition_is_complete(instrument):
 
 @pytest.mark.parametrize("instrument", ALL, ids=lambda i: i.ident)
 def test_definition_is_frozen(instrument):
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         instrument.version = 99
 
 
 def test_stable_item_keys_are_a_data_contract():
     assert [i.key for i in instruments.latest("work_wheel").items] == [
-        "competence", "communication", "health", "network", "self_knowledge", "goals",
-        "mobility", "other_text", "other"]
+        "competence",
+        "communication",
+        "health",
+        "network",
+        "self_knowledge",
+        "goals",
+        "mobility",
+        "other_text",
+        "other",
+    ]
     assert [i.key for i in instruments.latest("cefr").items] == [
-        "listening", "reading", "spoken_interaction", "spoken_production", "writing"]
+        "listening",
+        "reading",
+        "spoken_interaction",
+        "spoken_production",
+        "writing",
+    ]
     assert [i.key for i in instruments.latest("kasam13").items] == [f"q{n}" for n in range(1, 14)]
 
 
@@ -84,7 +99,8 @@ def test_unknown_instrument_and_latest():
 def test_latest_picks_the_highest_version(tmp_path):
     (tmp_path / "work_wheel-1.toml").write_text(WORK_WHEEL, encoding="utf-8")
     v2 = WORK_WHEEL.replace("version = 1", "version = 2").replace(
-        "comparable_versions = []", "comparable_versions = [1]")
+        "comparable_versions = []", "comparable_versions = [1]"
+    )
     (tmp_path / "work_wheel-2.toml").write_text(v2, encoding="utf-8")
     loaded = load_registry(tmp_path)
     assert loaded.latest("work_wheel").version == 2
@@ -94,46 +110,107 @@ def test_latest_picks_the_highest_version(tmp_path):
 
 def test_versions_not_declared_comparable_are_not(tmp_path):
     (tmp_path / "work_wheel-2.toml").write_text(WORK_WHEEL.replace("version = 1", "version = 2"))
-    assert not comparable(instruments.get("work_wheel", 1), load_registry(tmp_path).get("work_wheel", 2))
+    assert not comparable(
+        instruments.get("work_wheel", 1), load_registry(tmp_path).get("work_wheel", 2)
+    )
 
 
 BROKEN = [
-    pytest.param("work_wheel-1.toml", WORK_WHEEL.replace("minutes = 5\n", ""),
-                 "work_wheel-1.toml: minutes: required field is missing", id="missing-field"),
-    pytest.param("work_wheel-1.toml",
-                 WORK_WHEEL.replace('key = "health"\nscale = "satisfaction"', 'key = "health"\nscale = "x"'),
-                 "work_wheel-1.toml: items[2].scale: unknown scale 'x'", id="unknown-scale"),
-    pytest.param("work_wheel-1.toml", WORK_WHEEL.replace('key = "network"', 'key = "health"'),
-                 "work_wheel-1.toml: items[3].key: duplicate item key 'health'", id="duplicate-key"),
-    pytest.param("work_wheel-1.toml",
-                 WORK_WHEEL.replace('key = "other_text"\nscale = "free_text"',
-                                    'key = "other_text"\nscale = "free_text"\nreverse = true'),
-                 "work_wheel-1.toml: items[7].reverse: a text item cannot be reversed",
-                 id="reverse-text-item"),
-    pytest.param("work_wheel-1.toml", WORK_WHEEL.replace("anchors.10 =", "anchors.11 ="),
-                 "work_wheel-1.toml: scales.satisfaction.anchors: 11 is outside 1..10",
-                 id="anchor-off-scale"),
-    pytest.param("work_wheel-1.toml", WORK_WHEEL.replace("min = 1\nmax = 10", "min = 10\nmax = 1"),
-                 "work_wheel-1.toml: scales.satisfaction.max", id="empty-scale"),
-    pytest.param("work_wheel-1.toml", WORK_WHEEL.replace('individual_results = "participant_and_coach"',
-                                                         'individual_results = "everyone"'),
-                 "work_wheel-1.toml: individual_results:", id="bad-results-rule"),
-    pytest.param("work_wheel-1.toml", WORK_WHEEL.replace('names_item = "other"', 'names_item = "elsewhere"'),
-                 "work_wheel-1.toml: items[7].names_item: unknown item 'elsewhere'", id="names-unknown"),
-    pytest.param("work_wheel-1.toml", WORK_WHEEL + "\ncolour = 'red'\n",
-                 "work_wheel-1.toml: items[8].colour: unknown field", id="unknown-field"),
-    pytest.param("work_wheel-1.toml", WORK_WHEEL.replace('key = "goals"', 'key = "title"'),
-                 "work_wheel-1.toml: items[5].key: 'title' is reserved", id="reserved-key"),
-    pytest.param("work_wheel-1.toml", WORK_WHEEL.replace("[title]", "[title"),
-                 "work_wheel-1.toml: not valid TOML", id="not-toml"),
-    pytest.param("kasam13-1.toml", KASAM.replace('subscale = "meaningfulness"', 'subscale = "joy"', 1),
-                 "kasam13-1.toml: items[0].subscale: unknown subscale 'joy'", id="unknown-subscale"),
-    pytest.param("kasam13-1.toml", KASAM.replace("reliability = 0.85", "reliability = 1.5"),
-                 "kasam13-1.toml: reliability:", id="alpha-above-one"),
-    pytest.param("work_wheel-2.toml", WORK_WHEEL,
-                 "work_wheel-2.toml: version: differs from file name", id="file-name-version"),
-    pytest.param("arbetshjulet.toml", WORK_WHEEL,
-                 "arbetshjulet.toml: file name must be", id="file-name-shape"),
+    pytest.param(
+        "work_wheel-1.toml",
+        WORK_WHEEL.replace("minutes = 5\n", ""),
+        "work_wheel-1.toml: minutes: required field is missing",
+        id="missing-field",
+    ),
+    pytest.param(
+        "work_wheel-1.toml",
+        WORK_WHEEL.replace('key = "health"\nscale = "satisfaction"', 'key = "health"\nscale = "x"'),
+        "work_wheel-1.toml: items[2].scale: unknown scale 'x'",
+        id="unknown-scale",
+    ),
+    pytest.param(
+        "work_wheel-1.toml",
+        WORK_WHEEL.replace('key = "network"', 'key = "health"'),
+        "work_wheel-1.toml: items[3].key: duplicate item key 'health'",
+        id="duplicate-key",
+    ),
+    pytest.param(
+        "work_wheel-1.toml",
+        WORK_WHEEL.replace(
+            'key = "other_text"\nscale = "free_text"',
+            'key = "other_text"\nscale = "free_text"\nreverse = true',
+        ),
+        "work_wheel-1.toml: items[7].reverse: a text item cannot be reversed",
+        id="reverse-text-item",
+    ),
+    pytest.param(
+        "work_wheel-1.toml",
+        WORK_WHEEL.replace("anchors.10 =", "anchors.11 ="),
+        "work_wheel-1.toml: scales.satisfaction.anchors: 11 is outside 1..10",
+        id="anchor-off-scale",
+    ),
+    pytest.param(
+        "work_wheel-1.toml",
+        WORK_WHEEL.replace("min = 1\nmax = 10", "min = 10\nmax = 1"),
+        "work_wheel-1.toml: scales.satisfaction.max",
+        id="empty-scale",
+    ),
+    pytest.param(
+        "work_wheel-1.toml",
+        WORK_WHEEL.replace(
+            'individual_results = "participant_and_coach"', 'individual_results = "everyone"'
+        ),
+        "work_wheel-1.toml: individual_results:",
+        id="bad-results-rule",
+    ),
+    pytest.param(
+        "work_wheel-1.toml",
+        WORK_WHEEL.replace('names_item = "other"', 'names_item = "elsewhere"'),
+        "work_wheel-1.toml: items[7].names_item: unknown item 'elsewhere'",
+        id="names-unknown",
+    ),
+    pytest.param(
+        "work_wheel-1.toml",
+        WORK_WHEEL + "\ncolour = 'red'\n",
+        "work_wheel-1.toml: items[8].colour: unknown field",
+        id="unknown-field",
+    ),
+    pytest.param(
+        "work_wheel-1.toml",
+        WORK_WHEEL.replace('key = "goals"', 'key = "title"'),
+        "work_wheel-1.toml: items[5].key: 'title' is reserved",
+        id="reserved-key",
+    ),
+    pytest.param(
+        "work_wheel-1.toml",
+        WORK_WHEEL.replace("[title]", "[title"),
+        "work_wheel-1.toml: not valid TOML",
+        id="not-toml",
+    ),
+    pytest.param(
+        "kasam13-1.toml",
+        KASAM.replace('subscale = "meaningfulness"', 'subscale = "joy"', 1),
+        "kasam13-1.toml: items[0].subscale: unknown subscale 'joy'",
+        id="unknown-subscale",
+    ),
+    pytest.param(
+        "kasam13-1.toml",
+        KASAM.replace("reliability = 0.85", "reliability = 1.5"),
+        "kasam13-1.toml: reliability:",
+        id="alpha-above-one",
+    ),
+    pytest.param(
+        "work_wheel-2.toml",
+        WORK_WHEEL,
+        "work_wheel-2.toml: version: differs from file name",
+        id="file-name-version",
+    ),
+    pytest.param(
+        "arbetshjulet.toml",
+        WORK_WHEEL,
+        "arbetshjulet.toml: file name must be",
+        id="file-name-shape",
+    ),
 ]
 
 

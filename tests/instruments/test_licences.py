@@ -1,27 +1,43 @@
 """Licensed KASAM wording: checked against our scoring, overriding demo texts, gating sending."""
+
 from __future__ import annotations
 
 import pytest
 
 from app import instruments
-from app.instruments.registry import InstrumentDefinitionError
 from app.instruments.licences import availability, parse_licensed_wording
+from app.instruments.registry import InstrumentDefinitionError
 from app.instruments.texts import localized
 
 KASAM = instruments.latest("kasam13")
 
 
-def licensed_file(language: str = "sv", *, flip: str | None = None, drop_anchor: str | None = None) -> str:
+def licensed_file(
+    language: str = "sv", *, flip: str | None = None, drop_anchor: str | None = None
+) -> str:
     """A made-up licensed file with the shipped structure (the real wording is never in tests)."""
-    lines = ['key = "kasam13"', "version = 1", f'language = "{language}"',
-             'title = "Licensierad titel (test)"', 'intro = "Licensierad inledning (test)"']
+    lines = [
+        'key = "kasam13"',
+        "version = 1",
+        f'language = "{language}"',
+        'title = "Licensierad titel (test)"',
+        'intro = "Licensierad inledning (test)"',
+    ]
     for item in KASAM.items:
         reverse = (not item.reverse) if item.key == flip else item.reverse
-        anchors = '{ 1 = "Låg ände (test)" }' if item.key == drop_anchor else \
-            '{ 1 = "Låg ände (test)", 7 = "Hög ände (test)" }'
-        lines += ["[[items]]", f'key = "{item.key}"', f'reverse = {str(reverse).lower()}',
-                  f'subscale = "{item.subscale}"', f'text = "Licensierad {item.key} (test)"',
-                  f"anchors = {anchors}"]
+        anchors = (
+            '{ 1 = "Låg ände (test)" }'
+            if item.key == drop_anchor
+            else '{ 1 = "Låg ände (test)", 7 = "Hög ände (test)" }'
+        )
+        lines += [
+            "[[items]]",
+            f'key = "{item.key}"',
+            f"reverse = {str(reverse).lower()}",
+            f'subscale = "{item.subscale}"',
+            f'text = "Licensierad {item.key} (test)"',
+            f"anchors = {anchors}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -42,10 +58,13 @@ def test_language_option_must_agree_with_the_file():
     assert wording.language == "ar"
 
 
-@pytest.mark.parametrize(("kwargs", "field"), [
-    ({"flip": "q7"}, "items[6].reverse"),
-    ({"drop_anchor": "q2"}, "items[1].anchors"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"flip": "q7"}, "items[6].reverse"),
+        ({"drop_anchor": "q2"}, "items[1].anchors"),
+    ],
+)
 def test_wording_whose_structure_differs_from_our_scoring_is_refused(kwargs, field):
     with pytest.raises(InstrumentDefinitionError) as caught:
         parse_licensed_wording(licensed_file(**kwargs), "kasam-sv.toml", base=KASAM)
@@ -68,8 +87,9 @@ def test_production_blocks_licensed_instruments_until_wording_is_loaded():
 def test_production_needs_wording_in_the_participants_language():
     arabic = availability(KASAM, environment="production", licensed_languages=["sv"], language="ar")
     assert not arabic.allowed and "'ar'" in arabic.reason
-    assert availability(KASAM, environment="production", licensed_languages=["sv"],
-                        language="sv").allowed
+    assert availability(
+        KASAM, environment="production", licensed_languages=["sv"], language="sv"
+    ).allowed
 
 
 @pytest.mark.parametrize("environment", ["development", "demo", "testing"])

@@ -1,4 +1,5 @@
 """Properties over every definition: valid answers score within range; invalid ones never pass."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,8 +18,11 @@ def valid_answers(instrument):
     fields = {}
     for item in instrument.items:
         scale = instrument.scale_of(item)
-        value = (st.text(max_size=scale.max_length) if scale.kind == "text"
-                 else st.integers(scale.min, scale.max))
+        value = (
+            st.text(max_size=scale.max_length)
+            if scale.kind == "text"
+            else st.integers(scale.min, scale.max)
+        )
         fields[item.key] = st.one_of(st.none(), value) if item.skippable else value
     return st.fixed_dictionaries(fields)
 
@@ -27,8 +31,9 @@ def wrong_value(instrument, item):
     """Values the item must refuse."""
     scale = instrument.scale_of(item)
     if scale.kind == "text":
-        return st.one_of(st.integers(), st.text(min_size=scale.max_length + 1,
-                                                max_size=scale.max_length + 5))
+        return st.one_of(
+            st.integers(), st.text(min_size=scale.max_length + 1, max_size=scale.max_length + 5)
+        )
     wrong = st.one_of(
         st.integers(max_value=scale.min - 1),
         st.integers(min_value=scale.max + 1),

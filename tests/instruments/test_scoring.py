@@ -1,4 +1,5 @@
 """Hand-computed scores for each instrument, and validation of raw answers."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,19 +12,48 @@ HEALTH = instruments.latest("health_wheel")
 CEFR = instruments.latest("cefr")
 KASAM = instruments.latest("kasam13")
 
-WORK_ANSWERS = {"competence": 5, "communication": 3, "health": 8, "network": 4,
-                "self_knowledge": 6, "goals": 5, "mobility": 10,
-                "other_text": "Körkort", "other": 2}
+WORK_ANSWERS = {
+    "competence": 5,
+    "communication": 3,
+    "health": 8,
+    "network": 4,
+    "self_knowledge": 6,
+    "goals": 5,
+    "mobility": 10,
+    "other_text": "Körkort",
+    "other": 2,
+}
 
 # Raw answers; reversed items q1, q2, q3, q7, q10 score 8 − x.
-KASAM_ANSWERS = {"q1": 1, "q2": 2, "q3": 3, "q4": 4, "q5": 5, "q6": 6, "q7": 7,
-                 "q8": 1, "q9": 2, "q10": 3, "q11": 4, "q12": 5, "q13": 6}
+KASAM_ANSWERS = {
+    "q1": 1,
+    "q2": 2,
+    "q3": 3,
+    "q4": 4,
+    "q5": 5,
+    "q6": 6,
+    "q7": 7,
+    "q8": 1,
+    "q9": 2,
+    "q10": 3,
+    "q11": 4,
+    "q12": 5,
+    "q13": 6,
+}
 
 
 def test_work_wheel_scores_each_area_as_chosen_with_no_total():
     scores = score(WORK, WORK_ANSWERS)
-    assert dict(scores.items) == {"competence": 5, "communication": 3, "health": 8, "network": 4,
-                                  "self_knowledge": 6, "goals": 5, "mobility": 10, "other": 2}
+    assert dict(scores.items) == {
+        "competence": 5,
+        "communication": 3,
+        "health": 8,
+        "network": 4,
+        "self_knowledge": 6,
+        "goals": 5,
+        "mobility": 10,
+        "other": 2,
+    }
     assert "other_text" not in scores.items
     assert dict(scores.subscales) == {} and scores.total is None
     assert (scores.instrument_key, scores.instrument_version) == ("work_wheel", 1)
@@ -50,8 +80,11 @@ def test_kasam_reversal_subscales_and_total():
     assert [scores.items[k] for k in ("q4", "q5", "q6", "q8")] == [4, 5, 6, 1]
     # comprehensibility q2 q6 q8 q9 q11 = 6+6+1+2+4; manageability q3 q5 q10 q13 = 5+5+5+6;
     # meaningfulness q1 q4 q7 q12 = 7+4+1+5
-    assert dict(scores.subscales) == {"comprehensibility": 19, "manageability": 21,
-                                      "meaningfulness": 17}
+    assert dict(scores.subscales) == {
+        "comprehensibility": 19,
+        "manageability": 21,
+        "meaningfulness": 17,
+    }
     assert scores.total == 57
 
 
@@ -59,8 +92,11 @@ def test_kasam_extremes_are_13_and_91():
     worst = {k: (7 if KASAM.item(k).reverse else 1) for k in KASAM_ANSWERS}
     best = {k: (1 if KASAM.item(k).reverse else 7) for k in KASAM_ANSWERS}
     assert score(KASAM, worst).total == 13
-    assert dict(score(KASAM, best).subscales) == {"comprehensibility": 35, "manageability": 28,
-                                                  "meaningfulness": 28}
+    assert dict(score(KASAM, best).subscales) == {
+        "comprehensibility": 35,
+        "manageability": 28,
+        "meaningfulness": 28,
+    }
     assert score(KASAM, best).total == 91
 
 
@@ -97,27 +133,53 @@ def test_kasam_nothing_answered_is_none_never_zero():
 
 
 def test_cefr_pre_a1_everywhere():
-    scores = score(CEFR, {k: 0 for k in ("listening", "reading", "spoken_interaction",
-                                         "spoken_production", "writing")})
+    scores = score(
+        CEFR,
+        {
+            k: 0
+            for k in ("listening", "reading", "spoken_interaction", "spoken_production", "writing")
+        },
+    )
     assert scores.total == 0 and level_name(CEFR, scores.total) == "preA1"
 
 
 def test_cefr_c2_everywhere():
-    scores = score(CEFR, {k: 6 for k in ("listening", "reading", "spoken_interaction",
-                                         "spoken_production", "writing")})
+    scores = score(
+        CEFR,
+        {
+            k: 6
+            for k in ("listening", "reading", "spoken_interaction", "spoken_production", "writing")
+        },
+    )
     assert level_name(CEFR, scores.total) == "C2"
 
 
 def test_cefr_overall_is_the_median_of_five_skills():
-    scores = score(CEFR, {"listening": 1, "reading": 1, "spoken_interaction": 4,
-                          "spoken_production": 5, "writing": 6})
+    scores = score(
+        CEFR,
+        {
+            "listening": 1,
+            "reading": 1,
+            "spoken_interaction": 4,
+            "spoken_production": 5,
+            "writing": 6,
+        },
+    )
     assert scores.total == 4 and level_name(CEFR, 4) == "B2"
 
 
 def test_cefr_even_count_takes_the_lower_median():
     # answered 0, 2, 3, 6: middle levels 2 and 3 → lower median 2 (A2), never 2.5
-    scores = score(CEFR, {"listening": 0, "reading": 2, "spoken_interaction": 3,
-                          "spoken_production": None, "writing": 6})
+    scores = score(
+        CEFR,
+        {
+            "listening": 0,
+            "reading": 2,
+            "spoken_interaction": 3,
+            "spoken_production": None,
+            "writing": 6,
+        },
+    )
     assert scores.total == 2 and level_name(CEFR, scores.total) == "A2"
     assert "lower median" in CEFR.scoring.description.en
 
@@ -127,16 +189,19 @@ def test_cefr_overall_needs_three_answered_skills():
     assert score(CEFR, {"listening": 3, "reading": 4, "writing": 1}).total == 3
 
 
-@pytest.mark.parametrize(("item", "value", "reason"), [
-    ("competence", 0, "outside 1..10"),
-    ("competence", 11, "outside 1..10"),
-    ("competence", 5.0, "whole number"),
-    ("competence", "5", "whole number"),
-    ("competence", True, "whole number"),
-    ("other_text", 3, "must be text"),
-    ("other_text", "x" * 101, "at most 100"),
-    ("bogus", 3, "unknown item"),
-])
+@pytest.mark.parametrize(
+    ("item", "value", "reason"),
+    [
+        ("competence", 0, "outside 1..10"),
+        ("competence", 11, "outside 1..10"),
+        ("competence", 5.0, "whole number"),
+        ("competence", "5", "whole number"),
+        ("competence", True, "whole number"),
+        ("other_text", 3, "must be text"),
+        ("other_text", "x" * 101, "at most 100"),
+        ("bogus", 3, "unknown item"),
+    ],
+)
 def test_invalid_answers_are_rejected_naming_the_item(item, value, reason):
     with pytest.raises(InvalidAnswer) as caught:
         validate(WORK, {**WORK_ANSWERS, item: value})

@@ -1,4 +1,5 @@
 """Simulated answers are valid, reproducible and show the intended spread of change."""
+
 from __future__ import annotations
 
 import random
@@ -27,8 +28,9 @@ def test_simulated_answers_are_always_valid(instrument):
 
 @pytest.mark.parametrize("instrument", ALL, ids=lambda i: i.ident)
 def test_same_seed_same_answers(instrument):
-    assert plausible_answers(instrument, random.Random(3)) == \
-        plausible_answers(instrument, random.Random(3))
+    assert plausible_answers(instrument, random.Random(3)) == plausible_answers(
+        instrument, random.Random(3)
+    )
 
 
 @pytest.mark.parametrize("instrument", ALL, ids=lambda i: i.ident)
@@ -39,8 +41,11 @@ def test_most_improve_a_little_and_some_do_not(instrument):
         intake = plausible_answers(instrument, rng)
         follow_up = plausible_answers(instrument, rng, baseline=intake, occasion_index=1)
         before, after = score(instrument, intake), score(instrument, follow_up)
-        pairs = [(before.items[k], after.items[k]) for k in before.items
-                 if before.items[k] is not None and after.items[k] is not None]
+        pairs = [
+            (before.items[k], after.items[k])
+            for k in before.items
+            if before.items[k] is not None and after.items[k] is not None
+        ]
         deltas.append(statistics.mean(a - b for b, a in pairs) if pairs else 0)
     improved = sum(d > 0 for d in deltas) / len(deltas)
     assert 0.45 < improved < 0.9
@@ -52,8 +57,12 @@ def test_most_improve_a_little_and_some_do_not(instrument):
 def test_spread_of_intake_answers_is_plausible():
     work = instruments.latest("work_wheel")
     rng = random.Random(5)
-    values = [v for _ in range(500) for k, v in plausible_answers(work, rng).items()
-              if k != "other_text" and v is not None]
+    values = [
+        v
+        for _ in range(500)
+        for k, v in plausible_answers(work, rng).items()
+        if k != "other_text" and v is not None
+    ]
     assert min(values) <= 2 and max(values) >= 9
     assert 4 <= statistics.mean(values) <= 7
 

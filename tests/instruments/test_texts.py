@@ -1,4 +1,5 @@
 """Texts: contexts, locale lookup through real gettext catalogs, the extractor and sv sync."""
+
 from __future__ import annotations
 
 import gettext
@@ -77,14 +78,20 @@ def test_same_english_in_two_instruments_stays_separate():
     assert text_of(WORK, "question").en == text_of(health, "question").en
     arabic = catalog_for("ar", {("work_wheel-1.question", text_of(WORK, "question").en): "عمل"})
     assert localized(WORK, "question", "ar", translations=arabic) == "عمل"
-    assert localized(health, "question", "ar", translations=arabic) == text_of(health, "question").en
+    assert (
+        localized(health, "question", "ar", translations=arabic) == text_of(health, "question").en
+    )
 
 
 def test_cefr_names_the_target_language_in_the_readers_language():
-    assert localized(CEFR, "reading", "sv", language=language_name("sv", "sv")) == \
-        "Läsa: hur bra läser du svenska?"
-    assert localized(CEFR, "reading", "en", language=language_name("sv", "en")) == \
-        "Reading: how well do you read Swedish?"
+    assert (
+        localized(CEFR, "reading", "sv", language=language_name("sv", "sv"))
+        == "Läsa: hur bra läser du svenska?"
+    )
+    assert (
+        localized(CEFR, "reading", "en", language=language_name("sv", "en"))
+        == "Reading: how well do you read Swedish?"
+    )
     assert "{language}" in localized(CEFR, "reading", "en")  # left for the caller to fill
     assert localized(CEFR, "reading.A2", "sv").startswith("Jag kan läsa korta")
 
@@ -99,16 +106,22 @@ def test_extractor_yields_every_text_as_pgettext(instrument):
     path = DEFINITIONS / f"{instrument.ident}.toml"
     with path.open("rb") as handle:
         found = list(extract_instruments(handle, ["pgettext"], ["Translators:"], {}))
-    assert [(f[1], f[2]) for f in found] == [("pgettext", (e.context, e.text.en))
-                                             for e in text_entries(instrument)]
+    assert [(f[1], f[2]) for f in found] == [
+        ("pgettext", (e.context, e.text.en)) for e in text_entries(instrument)
+    ]
     assert all(f[0] >= 1 for f in found)
 
 
 def test_babel_runs_the_extractor_by_its_babel_cfg_name():
     path = DEFINITIONS / "cefr-1.toml"
     with path.open("rb") as handle:
-        messages = list(extract("app.instruments.extract:extract_instruments", handle,
-                                comment_tags=("Translators:",)))
+        messages = list(
+            extract(
+                "app.instruments.extract:extract_instruments",
+                handle,
+                comment_tags=("Translators:",),
+            )
+        )
     by_context = {m[3]: m for m in messages}  # (lineno, message, comments, context)
     assert by_context["cefr-1.reading.A2"][1].startswith("I can read short")
     assert any("Translators:" in c for c in by_context["cefr-1.reading"][2])
@@ -129,5 +142,7 @@ def test_sync_writes_definition_swedish_into_the_sv_catalog():
     assert written == sum(len(text_entries(i)) for i in ALL)
     health = catalog.get("Health", context="work_wheel-1.health")
     assert health.string == "Hälsa" and "fuzzy" not in health.flags
-    assert catalog.get(text_of(CEFR, "reading.A2").en, context="cefr-1.reading.A2").string == \
-        text_of(CEFR, "reading.A2").sv
+    assert (
+        catalog.get(text_of(CEFR, "reading.A2").en, context="cefr-1.reading.A2").string
+        == text_of(CEFR, "reading.A2").sv
+    )
