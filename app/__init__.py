@@ -18,10 +18,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.permanent_session_lifetime = app.config["SESSION_IDLE_MINUTES"] * 60
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from . import db, errors, security, templating
+    from . import db, errors, instruments, security, templating
     from .extensions import babel, compress, csrf, limiter, login_manager
     from .i18n import select_locale
 
+    instruments.init_app(app)  # a broken definition stops start-up here, naming file and field
     db.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

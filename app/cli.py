@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
+from sqlmodel import select
 
 from . import migrate
 from .db import session_scope
@@ -31,12 +32,13 @@ def db_downgrade(revision: str) -> None:
 
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Only load when there are no organisations yet.")
+@with_appcontext
 def demo_command(if_empty: bool) -> None:
     """Load the demo organisation, staff and participants (running it twice adds nothing)."""
     from .demo import DEMO_LOGINS, load_demo
 
     with session_scope(current_app) as session:
-        if if_empty and session.query(Organisation).first() is not None:
+        if if_empty and session.exec(select(Organisation)).first() is not None:
             click.echo("Database already has data; demo not loaded.")
             return
         summary = load_demo(session, password=current_app.config["DEMO_PASSWORD"])
@@ -52,8 +54,6 @@ def demo_command(if_empty: bool) -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def staff_create(email: str, role: str, organisation: str, password: str) -> None:
     """Create a staff account."""
-    from sqlmodel import select
-
     from .services.staff import StaffAlreadyExists, create_staff
 
     with session_scope(current_app) as session:
@@ -71,5 +71,7 @@ def staff_create(email: str, role: str, organisation: str, password: str) -> Non
 
 def register_commands(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
-    for command in (db_cli, staff_cli, demo_command):
+    from .instruments.cli import instruments_cli
+
+    for command in (db_cli, staff_cli, demo_command, instruments_cli):
         app.cli.add_command(command)
