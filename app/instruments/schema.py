@@ -197,6 +197,15 @@ class Instrument(_Frozen):
 
     # -- lookups used by scoring, rendering and the codebook --------------------------
 
+    def shows_individual_results_to(self, audience: Literal["participant", "coach"]) -> bool:
+        """What the licence allows: participant and coach views both ask this, never the key."""
+        allowed = {
+            "participant_and_coach": {"participant", "coach"},
+            "coach_only": {"coach"},
+            "statistics_only": set(),
+        }
+        return audience in allowed[self.individual_results]
+
     def item(self, key: str) -> Item:
         """The item with `key`; KeyError names it when absent."""
         for item in self.items:

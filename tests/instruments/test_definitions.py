@@ -228,3 +228,69 @@ def test_one_broken_file_stops_the_whole_registry(tmp_path):
     (tmp_path / "work_wheel-1.toml").write_text(WORK_WHEEL.replace("minutes = 5\n", ""))
     with pytest.raises(InstrumentDefinitionError, match="work_wheel-1.toml"):
         load_registry(tmp_path)
+
+
+def test_individual_results_rule_is_read_from_the_definition():
+    work, kasam = instruments.latest("work_wheel"), instruments.latest("kasam13")
+    assert work.shows_individual_results_to("participant")
+    assert kasam.individual_results == "coach_only"
+    assert kasam.shows_individual_results_to("coach")
+    assert not kasam.shows_individual_results_to("participant")
+    hidden = kasam.model_copy(update={"individual_results": "statistics_only"})
+    assert not hidden.shows_individual_results_to("coach")
+
+
+FIFTH = """
+key = "confidence"
+version = 1
+minutes = 2
+individual_results = "participant_and_coach"
+title = { en = "Confidence", sv = "Självförtroende" }
+intro = { en = "Two short questions.", sv = "Två korta frågor." }
+[scales.agree]
+min = 0
+max = 4
+anchors.0 = { en = "Not true", sv = "Stämmer inte" }
+anchors.4 = { en = "True", sv = "Stämmer" }
+[scoring]
+method = "subscale_sum"
+max_missing_per_subscale = 0
+description = { en = "Sum of both.", sv = "Summan av båda." }
+[[subscales]]
+key = "belief"
+title = { en = "Belief", sv = "Tro" }
+[[items]]
+key = "can_learn"
+scale = "agree"
+subscale = "belief"
+text = { en = "I can learn new things.", sv = "Jag kan lära mig nya saker." }
+[[items]]
+key = "give_up"
+scale = "agree"
+subscale = "belief"
+reverse = true
+skippable = true
+text = { en = "I give up easily.", sv = "Jag ger upp lätt." }
+"""
+
+
+def test_a_fifth_instrument_is_only_a_file(tmp_path):
+    """No code change: load, score, change, codebook, texts and simulation all work from data."""
+    import random
+
+    from app.instruments.change import change
+    from app.instruments.codebook import codebook
+    from app.instruments.scoring import score
+    from app.instruments.simulate import plausible_answers
+    from app.instruments.texts import localized
+
+    (tmp_path / "confidence-1.toml").write_text(FIFTH, encoding="utf-8")
+    fifth = load_registry(tmp_path).latest("confidence")
+    before = score(fifth, {"can_learn": 1, "give_up": 4})
+    after = score(fifth, {"can_learn": 4, "give_up": 0})
+    assert (before.total, after.total) == (1, 8)
+    assert score(fifth, {"can_learn": 3, "give_up": None}).total is None
+    assert change(fifth, before, after).total.share_of_range == 7 / 8
+    assert codebook(fifth)["total"] == {"min": 0, "max": 8}
+    assert localized(fifth, "give_up", "sv") == "Jag ger upp lätt."
+    assert set(plausible_answers(fifth, random.Random(1))) == {"can_learn", "give_up"}

@@ -146,3 +146,17 @@ def test_sync_writes_definition_swedish_into_the_sv_catalog():
         catalog.get(text_of(CEFR, "reading.A2").en, context="cefr-1.reading.A2").string
         == text_of(CEFR, "reading.A2").sv
     )
+
+
+def test_extracting_the_definitions_directory_finds_every_text():
+    from babel.messages.extract import extract_from_dir
+
+    found = list(
+        extract_from_dir(
+            str(DEFINITIONS),
+            method_map=[("*.toml", "app.instruments.extract:extract_instruments")],
+            comment_tags=("Translators:",),
+        )
+    )
+    assert len(found) == sum(len(text_entries(i)) for i in ALL)
+    assert {f[4] for f in found} == {e.context for i in ALL for e in text_entries(i)}
