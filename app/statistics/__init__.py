@@ -1,0 +1,18 @@
+"""Cohort statistics as pure functions over plain arrays and counts.
+
+No database, no Flask: the read side (`app.services.cohort`) fetches paired intake/exit
+scores with SQL aggregates and hands numpy arrays to these functions, so every figure an
+evaluator sees can be checked by hand in a test. Inferential statistics come from scipy,
+never from home-made formulas.
+"""
+from .age import AGE_BANDS, age_band, age_bands, birth_years_for
+from .paired import EffectSize, PairedSummary, Share, cohens_dz, share, summarise_pairs, wilcoxon_p
+from .levels import level_distribution, share_moving_up
+from .suppression import suppress
+from .vectorised import score_columns
+
+__all__ = [
+    "AGE_BANDS", "EffectSize", "PairedSummary", "Share", "age_band", "age_bands", "birth_years_for",
+    "cohens_dz", "level_distribution", "score_columns", "share", "share_moving_up", "summarise_pairs",
+    "suppress", "wilcoxon_p",
+]
