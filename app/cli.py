@@ -75,3 +75,6 @@ def register_commands(app: Flask) -> None:
 
     for command in (db_cli, staff_cli, demo_command, instruments_cli):
         app.cli.add_command(command)
+    from .participant.cli import register as register_participant_commands  # invite, invitations
+
+    register_participant_commands(app)

@@ -1,0 +1,57 @@
+"""`flask invite` (one invitation from the command line, for scripted enrolment and tests) and
+`flask invitations close-expired` (the daily sweep that deletes discussion-only answers)."""
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlmodel import select
+
+from ..db import session_scope
+from ..models import OccasionKind, Participant
+from ..services import invitations
+
+invitations_cli = AppGroup("invitations", help="Participant invitations.")
+
+
+@click.command("invite")
+@click.option("--participant", "code", required=True, help="Participant code, e.g. P-7KQ3XY.")
+@click.option("--occasion", type=click.Choice([kind.value for kind in OccasionKind]), required=True)
+@click.option("--instruments", default=None,
+              help="Comma-separated keys (default: the unit's default instruments).")
+@click.option("--mode", type=click.Choice(["own_device", "with_coach"]), default="own_device")
+@click.option("--days", type=int, default=None, help="Days the link works (default: setting).")
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
+def invite_command(code: str, occasion: str, instruments: str | None, mode: str,
+                   days: int | None, base_url: str) -> None:
+    """Create an invitation and print its link and short code."""
+    from ..models import Unit
+
+    with session_scope(current_app) as session:
+        participant = session.exec(select(Participant).where(Participant.code == code)).first()
+        if participant is None:
+            raise click.ClickException(f"No participant with code {code}.")
+        keys = (instruments or session.get(Unit, participant.unit_id).default_instruments).split(",")
+        try:
+            invitation = invitations.issue(
+                session, participant=participant, occasion_kind=occasion, instrument_keys=keys,
+                mode=mode, valid_days=days or current_app.config["INVITATION_DAYS"])
+        except invitations.CannotInvite as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Link: {invitations.link_for(invitation, base_url=base_url)}")
+        click.echo(f"Short code: {invitation.short_code}")
+        click.echo(f"Valid until: {invitation.expires_at:%Y-%m-%d %H:%M} UTC")
+
+
+@invitations_cli.command("close-expired")
+def close_expired_command() -> None:
+    """Close expired invitations and delete their discussion-only answers (run daily)."""
+    with session_scope(current_app) as session:
+        count = invitations.close_expired(session)
+    click.echo(f"Closed {count} expired invitation(s).")
+
+
+def register(app: Flask) -> None:
+    """Attach `invite` and `invitations` to the app's CLI."""
+    app.cli.add_command(invite_command)
+    app.cli.add_command(invitations_cli)
