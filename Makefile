@@ -38,12 +38,16 @@ else
 endif
 
 # Translations: one pipeline for app strings and instrument texts (babel.cfg has the extractor).
+# The Swedish instrument texts come from the definitions (`flask instruments sync-sv`).
+EXTRACT := $(BIN)/pybabel extract --quiet -F babel.cfg -c Translators: -k _l -k lazy_pgettext:1c,2 \
+	--sort-by-file --omit-header --no-location
+
 extract-strings: $(VENV)/.installed
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k lazy_pgettext:1c,2 --sort-by-file \
-	  --omit-header -o translations/messages.pot .
+	$(EXTRACT) -o translations/messages.pot .
 
 update-catalogs: extract-strings
-	$(BIN)/pybabel update --quiet -i translations/messages.pot -d translations --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel update --quiet -i translations/messages.pot -d translations --no-fuzzy-matching --omit-header --no-location
+	$(FLASK) instruments sync-sv translations/sv/LC_MESSAGES/messages.po
 
 compile-catalogs: $(VENV)/.installed
 	if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(BIN)/pybabel compile --quiet -d translations; fi
@@ -52,9 +56,8 @@ translations: update-catalogs compile-catalogs
 
 # Fails when messages.pot is stale: a string was added without `make translations`.
 check-strings: $(VENV)/.installed
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k lazy_pgettext:1c,2 --sort-by-file \
-	  --omit-header -o /tmp/stegvis-check.pot .
-	diff -q <(grep -v '^#:' translations/messages.pot) <(grep -v '^#:' /tmp/stegvis-check.pot)
+	$(EXTRACT) -o /tmp/stegvis-check.pot .
+	diff -u translations/messages.pot /tmp/stegvis-check.pot
 
 # The slim plotly.js bundle and its CSS (see assets/plotly/build.sh), rebuilt when its recipe changes.
 assets: static/vendor/plotly.min.js
