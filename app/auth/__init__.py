@@ -4,8 +4,11 @@ from flask import Blueprint
 from ..db import get_session
 from ..extensions import login_manager
 from ..models import StaffUser
+from . import sessions
 
 bp = Blueprint("auth", __name__)
+# Every request of the app (not just this blueprint's) checks inactivity and enrolment.
+bp.before_app_request(sessions.enforce)
 
 # Where each role lands after signing in.
 ROLE_HOME = {
@@ -23,4 +26,4 @@ def load_staff_user(user_id: str) -> StaffUser | None:
     return user if user and user.active else None
 
 
-from . import routes  # noqa: E402,F401  (routes register on bp)
+from . import routes  # noqa: F401  (routes register on bp)

@@ -1,6 +1,7 @@
-"""Sign in, sign out, and the landing page that sends each role to its workspace."""
+"""Sign in (password, then a one-time code when set up), sign out, own account settings."""
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
@@ -10,10 +11,17 @@ from werkzeug.routing import BuildError
 
 from ..db import get_session
 from ..extensions import limiter
+from ..models import StaffUser
+from ..qr import qr_svg
 from ..security import request_actor
 from ..services import audit, staff
-from . import ROLE_HOME, bp
-from .forms import LoginForm
+from . import ROLE_HOME, bp, sessions
+from .forms import ChangePasswordForm, CodeForm, LoginForm
+
+# A password check waits this long for its one-time code before it must be repeated.
+PENDING_CODE_SECONDS = 300
+PENDING = "totp_pending"
+NEW_SECRET = "totp_new_secret"
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -34,6 +42,20 @@ def home_url_for(role: str) -> str:
         return url_for("auth.signed_in")
 
 
+def _complete_sign_in(user: StaffUser, next_url: str | None):
+    """Start the session; users whose organisation requires two-factor but lack it enrol first."""
+    db = get_session()
+    must_enrol = not user.totp_secret and staff.totp_required(db, user)
+    session.clear()
+    login_user(user)
+    sessions.start(must_enrol_totp=must_enrol)
+    audit.record(db, action="login", **request_actor())
+    db.commit()
+    if must_enrol:
+        return redirect(url_for("auth.totp_setup"))
+    return redirect(_safe_next(next_url) or home_url_for(user.role))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def login():
@@ -48,13 +70,80 @@ def login():
             db.commit()
             flash(_("Wrong email or password."), "error")
             return render_template("auth/login.html", form=form), 200
-        session.clear()
-        login_user(user)
-        session.permanent = True
-        audit.record(db, action="login", **request_actor())
-        db.commit()
-        return redirect(_safe_next(request.args.get("next")) or home_url_for(user.role))
+        if user.totp_secret:
+            session.clear()
+            session[PENDING] = {"id": user.id, "at": time.time(), "next": request.args.get("next")}
+            return redirect(url_for("auth.totp_verify"))
+        return _complete_sign_in(user, request.args.get("next"))
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def totp_verify():
+    """Second step: the one-time code, within a few minutes of the password check."""
+    pending = session.get(PENDING)
+    if not pending or time.time() - pending["at"] > PENDING_CODE_SECONDS:
+        session.pop(PENDING, None)
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        db = get_session()
+        user = db.get(StaffUser, pending["id"])
+        if user and user.active and staff.totp_matches(user.totp_secret, form.code.data):
+            return _complete_sign_in(user, pending.get("next"))
+        audit.record(db, action="totp_failed", staff_id=pending["id"], ip=request.remote_addr)
+        db.commit()
+        form.code.errors.append(_("That code is not right. Check the time on your phone and try the newest code."))
+    return render_template("auth/totp_verify.html", form=form)
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@login_required
+def totp_setup():
+    """Enrol an authenticator app: scan the QR code, then prove it with one code.
+
+    The new secret waits in the (signed) session until proven, so an abandoned enrolment
+    leaves the account as it was.
+    """
+    secret = session.get(NEW_SECRET) or staff.new_totp_secret()
+    session[NEW_SECRET] = secret
+    form = CodeForm()
+    if form.validate_on_submit():
+        db = get_session()
+        if staff.enable_totp(db, user=current_user, secret=secret, code=form.code.data):
+            session.pop(NEW_SECRET)
+            session.pop(sessions.MUST_ENROL_TOTP, None)
+            audit.record(db, action="totp_enabled", **request_actor())
+            db.commit()
+            flash(_("Two-factor sign-in is on. Next time you sign in, we ask for a code."), "success")
+            return redirect(home_url_for(current_user.role))
+        form.code.errors.append(_("That code is not right. Check the time on your phone and try the newest code."))
+    uri = staff.totp_provisioning_uri(secret, current_user.email)
+    return render_template(
+        "auth/totp_setup.html", form=form, secret=secret,
+        qr=qr_svg(uri, title=_("QR code for your authenticator app")),
+        required=session.get(sessions.MUST_ENROL_TOTP, False),
+    )
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's own password."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            staff.change_password(db, user=current_user, current=form.current.data, new=form.new.data)
+        except staff.WrongPassword:
+            form.current.errors.append(_("That is not your current password."))
+        else:
+            audit.record(db, action="password_changed", **request_actor())
+            db.commit()
+            flash(_("Your password is changed."), "success")
+            return redirect(home_url_for(current_user.role))
+    return render_template("auth/change_password.html", form=form)
 
 
 @bp.post("/logout")

@@ -1,9 +1,10 @@
-"""Staff accounts: creation and password sign-in."""
+"""Staff accounts: creation, password sign-in, password change and two-factor (TOTP)."""
 from __future__ import annotations
 
+import pyotp
 from sqlmodel import Session, select
 
-from ..models import Role, StaffUnit, StaffUser, utcnow
+from ..models import Organisation, Role, StaffUnit, StaffUser, utcnow
 from ..security import hash_password, needs_rehash, verify_password
 
 
@@ -68,3 +69,79 @@ def unit_ids_of(session: Session, user: StaffUser) -> list[int]:
     """The units a staff user works in."""
     rows = session.exec(select(StaffUnit.unit_id).where(StaffUnit.staff_user_id == user.id))
     return list(rows)
+
+
+class WrongPassword(ValueError):
+    """The current password given to confirm a change did not match."""
+
+
+class WeakPassword(ValueError):
+    """A new password shorter than MIN_PASSWORD_LENGTH."""
+
+
+MIN_PASSWORD_LENGTH = 12
+# Roles whose pages show data about individual participants; an organisation's
+# `require_totp` applies to them (evaluators only see anonymised cohorts).
+PARTICIPANT_DATA_ROLES = frozenset({Role.COACH, Role.UNIT_ADMIN, Role.ADMIN})
+TOTP_ISSUER = "Stegvis"
+
+
+def set_password(session: Session, *, user: StaffUser, password: str) -> StaffUser:
+    """Store a new password (from the CLI, or after the current one was confirmed)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword(MIN_PASSWORD_LENGTH)
+    user.password_hash = hash_password(password)
+    session.add(user)
+    session.commit()
+    return user
+
+
+def change_password(session: Session, *, user: StaffUser, current: str, new: str) -> StaffUser:
+    """A signed-in user's own change: the current password proves it is really them."""
+    if not verify_password(user.password_hash, current):
+        raise WrongPassword()
+    return set_password(session, user=user, password=new)
+
+
+def totp_required(session: Session, user: StaffUser) -> bool:
+    """Whether the user's organisation makes two-factor sign-in compulsory for their role."""
+    if user.role not in PARTICIPANT_DATA_ROLES:
+        return False
+    organisation = session.get(Organisation, user.organisation_id)
+    return bool(organisation and organisation.require_totp)
+
+
+def new_totp_secret() -> str:
+    """A fresh base32 secret; it is only stored once the user proves their app has it."""
+    return pyotp.random_base32()
+
+
+def totp_provisioning_uri(secret: str, email: str) -> str:
+    """The otpauth:// URI an authenticator app reads from the enrolment QR code."""
+    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=TOTP_ISSUER)
+
+
+def totp_matches(secret: str | None, code: str) -> bool:
+    """Whether `code` is the current one-time code, allowing one 30-second step of clock drift."""
+    if not secret:
+        return False
+    code = "".join(code.split())
+    return code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
+
+
+def enable_totp(session: Session, *, user: StaffUser, secret: str, code: str) -> bool:
+    """Store `secret` on the user if `code` proves the authenticator app has it."""
+    if not totp_matches(secret, code):
+        return False
+    user.totp_secret = secret
+    session.add(user)
+    session.commit()
+    return True
+
+
+def reset_totp(session: Session, *, user: StaffUser) -> StaffUser:
+    """Forget the user's secret (a lost phone); they enrol again at their next sign-in."""
+    user.totp_secret = None
+    session.add(user)
+    session.commit()
+    return user
