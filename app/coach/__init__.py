@@ -6,3 +6,5 @@ from ..security import guard_blueprint
 
 bp = Blueprint("coach", __name__, url_prefix="/coach")
 guard_blueprint(bp, Role.COACH, Role.UNIT_ADMIN)
+
+from . import invitations, results, routes  # noqa: F401  (routes register on bp)

@@ -1,0 +1,36 @@
+"""Scope checks: a coach reaches only participants of their own units; anything else is 404.
+
+Every route that takes a participant or invitation id goes through these helpers, so the
+rule is written once. 404 rather than 403, so ids of other units' participants reveal
+nothing, not even that they exist.
+"""
+from __future__ import annotations
+
+from flask import abort
+from sqlmodel import Session
+
+from ..models import Invitation, Participant, StaffUser, Unit
+from ..services.staff import unit_ids_of
+
+
+def participant_for(session: Session, staff: StaffUser, participant_id: int) -> Participant:
+    """The participant if they belong to one of `staff`'s units; otherwise abort with 404."""
+    participant = session.get(Participant, participant_id)
+    if participant is None or participant.unit_id not in unit_ids_of(session, staff):
+        abort(404)
+    return participant
+
+
+def invitation_for(session: Session, staff: StaffUser, invitation_id: int) -> Invitation:
+    """The invitation if its participant is in one of `staff`'s units; otherwise 404."""
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None:
+        abort(404)
+    participant_for(session, staff, invitation.participant_id)
+    return invitation
+
+
+def units_of(session: Session, staff: StaffUser) -> list[Unit]:
+    """The units `staff` works in, by name."""
+    units = [session.get(Unit, unit_id) for unit_id in unit_ids_of(session, staff)]
+    return sorted(units, key=lambda unit: unit.name)

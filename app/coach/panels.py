@@ -1,0 +1,215 @@
+"""What the participant page and the report show per instrument: charts, a table with the
+same numbers, and notes in words. Built from `services.occasions.results_of`.
+
+The kind of panel follows the instrument's scoring method, not its key, so a new
+instrument file gets a panel without code: per-item scales draw a wheel, ordinal levels a
+dumbbell, subscale sums grouped bars with the reliable change in words.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+
+from .. import instruments
+from ..charts import figure_json
+from ..charts import progression as charts
+from ..instruments import Instrument
+from ..instruments.change import ReliableChange, change
+from ..instruments.texts import localized_now
+from ..services.occasions import OccasionResult
+from .labels import OCCASION_LABELS
+
+MISSING = "–"
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    figure: str  # JSON for the data island
+    caption: str
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    headers: list[str]
+    rows: list[tuple[str, list[str]]]
+
+
+@dataclass
+class Panel:
+    """One instrument's section of the participant page (or report)."""
+
+    key: str
+    title: str
+    charts: list[Chart] = field(default_factory=list)
+    table: Table | None = None
+    notes: list[str] = field(default_factory=list)
+    hidden_reason: str | None = None
+
+
+def panels(results: dict[str, list[OccasionResult]], *, keys: Sequence[str], audience: str = "coach",
+           compact: bool = False, id_prefix: str = "chart") -> list[Panel]:
+    """A panel per instrument key in `keys` (latest version names it), in the reader's language."""
+    built = []
+    for key in keys:
+        instrument = instruments.latest(key)
+        panel = Panel(key, localized_now(instrument, "title"))
+        series = results.get(key, [])
+        if not instrument.shows_individual_results_to(audience):
+            panel.hidden_reason = (
+                _("This questionnaire is used only for group statistics, so nobody sees individual results.")
+                if audience == "coach" else
+                _("These results are for the coach's work and are not printed."))
+        elif not series:
+            panel.notes.append(_("No completed assessment yet."))
+        else:
+            _fill(panel, series, compact=compact, chart_id=f"{id_prefix}-{key}")
+        built.append(panel)
+    return built
+
+
+def _fill(panel: Panel, series: list[OccasionResult], *, compact: bool, chart_id: str) -> None:
+    instrument = series[-1].instrument
+    method = instrument.scoring.method
+    if len(series) == 1:
+        panel.notes.append(_("Only one assessment so far (%(occasion)s): no exit assessment yet. "
+                             "The change shows here after the next assessment.",
+                             occasion=OCCASION_LABELS[series[0].kind]))
+    if any(r.not_saved for r in series):
+        panel.notes.append(_("Answers marked “not saved” are shown only while the invitation is "
+                             "open. They are deleted when it closes."))
+    if method == "per_item":
+        _wheel(panel, instrument, series, compact=compact, chart_id=chart_id)
+    elif method == "level_median":
+        _levels(panel, instrument, series, compact=compact, chart_id=chart_id)
+    else:
+        _subscales(panel, instrument, series, compact=compact, chart_id=chart_id)
+
+
+def occasion_label(result: OccasionResult) -> str:
+    """'Exit (12 Mar 2026)', marked when the answers are not saved."""
+    when = result.completed_at.date() if result.completed_at else result.planned_date
+    label = _("%(occasion)s (%(date)s)", occasion=OCCASION_LABELS[result.kind],
+              date=format_date(when, "medium") if when else MISSING)
+    return _("%(label)s, not saved", label=label) if result.not_saved else label
+
+
+def short_label(text: str) -> str:
+    """An area's name for a chart axis: the words before the first colon."""
+    return text.split(":")[0].strip()
+
+
+def _series(rows: list[OccasionResult], values) -> list[charts.Series]:
+    return [charts.Series(r.kind, occasion_label(r), values(r)) for r in rows]
+
+
+def _format(value) -> str:
+    if value is None:
+        return MISSING
+    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
+
+
+def _signed(before, after) -> str:
+    if before is None or after is None:
+        return MISSING
+    return f"{after - before:+g}"
+
+
+def _table(caption: str, rows_spec, series: list[OccasionResult], values, name=_format) -> Table:
+    """Rows × occasions, plus first → latest change when there are two or more occasions."""
+    headers = [_("Area")] + [occasion_label(r) for r in series]
+    if len(series) > 1:
+        headers.append(_("Change"))
+    rows = []
+    for key, label in rows_spec:
+        cells = [name(values(r).get(key)) for r in series]
+        if len(series) > 1:
+            cells.append(_signed(values(series[0]).get(key), values(series[-1]).get(key)))
+        rows.append((label, cells))
+    return Table(caption, headers, rows)
+
+
+def _wheel(panel, instrument: Instrument, series, *, compact, chart_id) -> None:
+    areas = [(item.key, short_label(localized_now(instrument, item.key)))
+             for item in instrument.scored_items]
+    scale = instrument.scale_of(instrument.scored_items[0])
+    data = _series(series, lambda r: dict(r.scores.items))
+    radar = charts.wheel_radar(areas, data, low=scale.min, high=scale.max,
+                               height=300 if compact else 420)
+    if compact:  # the printed page: a fixed size, so screen and paper draw it alike
+        radar.update_layout(width=340, showlegend=True, margin={"l": 56, "r": 56, "t": 16, "b": 16})
+    panel.charts.append(Chart(f"{chart_id}-radar", figure_json(radar),
+                              _("%(title)s: one line per occasion, 1 = not at all satisfied, "
+                                "10 = completely satisfied.", title=panel.title)))
+    if len(series) > 1 and not compact:
+        bars = charts.change_bars(areas, data[0], data[-1], axis_title=_("Change in points"))
+        panel.charts.append(Chart(f"{chart_id}-change", figure_json(bars),
+                                  _("Change per area from %(first)s to %(last)s.",
+                                    first=data[0].label, last=data[-1].label)))
+    panel.table = _table(_("%(title)s: answers per area (– = skipped)", title=panel.title),
+                         areas, series, lambda r: r.scores.items)
+
+
+def _levels(panel, instrument: Instrument, series, *, compact, chart_id) -> None:
+    scale = instrument.scale_of(instrument.scored_items[0])
+    names = [level_display(scale.value_names.get(v, str(v))) for v in range(scale.min, scale.max + 1)]
+    skills = [(item.key, short_label(localized_now(instrument, item.key)))
+              for item in instrument.scored_items]
+    data = _series(series, lambda r: dict(r.scores.items))
+    if not compact:
+        panel.charts.append(Chart(
+            f"{chart_id}-levels",
+            figure_json(charts.cefr_levels(skills, data, level_names=names)),
+            _("Level per skill at each occasion, from pre-A1 (left) to C2 (right).")))
+    overall = [("total", _("Overall level"))]
+    panel.table = _table(_("Level per skill (– = skipped)"), skills + overall, series,
+                         lambda r: {**r.scores.items, "total": r.scores.total},
+                         name=lambda v: MISSING if v is None else names[int(v) - scale.min])
+    # The change column counts steps on the level scale.
+    for label, cells in panel.table.rows:
+        if len(series) > 1 and cells[-1] != MISSING:
+            cells[-1] = _("%(steps)s steps", steps=cells[-1])
+
+
+def level_display(name: str) -> str:
+    """'preA1' as people write it: 'pre-A1'."""
+    return name.replace("pre", "pre-") if name.startswith("pre") else name
+
+
+def _subscales(panel, instrument: Instrument, series, *, compact, chart_id) -> None:
+    parts = [("total", _("Total"))] + [
+        (s.key, localized_now(instrument, f"subscale.{s.key}")) for s in instrument.subscales]
+    values = lambda r: {**r.scores.subscales, "total": r.scores.total}
+    data = _series(series, values)
+    if not compact:
+        panel.charts.append(Chart(f"{chart_id}-scores",
+                                  figure_json(charts.score_bars(parts, data, axis_title=_("Score"))),
+                                  _("Total and subscales at each occasion.")))
+    panel.table = _table(_("%(title)s: total and subscales (– = too many skipped)", title=panel.title),
+                         parts, series, values)
+    if len(series) > 1:
+        first, last = series[0], series[-1]
+        report = change(first.instrument, first.scores, last.scores, after_instrument=last.instrument)
+        if report.total and report.total.reliable_change:
+            panel.notes.insert(0, reliable_change_words(report.total.reliable_change,
+                                                        occasion_label(first), occasion_label(last)))
+
+
+def reliable_change_words(outcome: ReliableChange, first: str, last: str) -> str:
+    """The reliable-change classification of the total, said in a sentence."""
+    sentence = {
+        ReliableChange.reliably_improved: _(
+            "From %(first)s to %(last)s the total improved by more than measurement error "
+            "explains (reliable improvement)."),
+        ReliableChange.no_reliable_change: _(
+            "From %(first)s to %(last)s the total did not change by more than measurement error "
+            "explains (no reliable change)."),
+        ReliableChange.reliably_worsened: _(
+            "From %(first)s to %(last)s the total got worse by more than measurement error "
+            "explains (reliable worsening)."),
+    }[outcome]
+    return sentence % {"first": first, "last": last}

@@ -1,0 +1,98 @@
+"""A participant's page (occasions, invitations, progression charts) and the printed report.
+
+Both show individual results, so both write an audit event on every view.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import g, render_template, request
+from flask_babel import force_locale, refresh
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..db import get_session
+from ..models import OCCASION_ORDER, Participant, Unit
+from ..security import request_actor
+from ..services import audit
+from ..services import caseload as caseload_service
+from ..services import occasions as occasion_service
+from . import bp
+from .access import participant_for
+from .forms import EmptyForm, instrument_titles
+from .invitations import invitations_of
+from .panels import panels
+
+
+def _instrument_keys(unit: Unit, results: dict) -> list[str]:
+    """The unit's instruments first, then any other instrument with results."""
+    keys = list(unit.default_instrument_keys)
+    return keys + sorted(k for k in results if k not in keys)
+
+
+def _audit_view(db, participant: Participant, action: str, **details) -> None:
+    audit.record(db, action=action, object_type="participant", object_id=participant.id,
+                 details=details or None, **request_actor())
+    db.commit()
+
+
+@bp.get("/participants/<int:participant_id>")
+def participant(participant_id: int):
+    """Everything about one participant: occasions, invitations and progression per instrument."""
+    db = get_session()
+    person = participant_for(db, current_user, participant_id)
+    unit = db.get(Unit, person.unit_id)
+    results = occasion_service.results_of(db, person)
+    _audit_view(db, person, "participant.results_viewed")
+    return render_template(
+        "coach/participant.html", participant=person, unit=unit,
+        row=caseload_service.row_of(db, person), invitations=invitations_of(db, person),
+        panels=panels(results, keys=_instrument_keys(unit, results)),
+        titles=instrument_titles(unit.default_instrument_keys), action_form=EmptyForm(),
+        today=date.today())
+
+
+def report_pair(results: dict, before: str | None, after: str | None) -> tuple[str | None, str | None]:
+    """The two occasions the report compares: as asked, else the first and latest with results."""
+    done = sorted({r.kind for series in results.values() for r in series}, key=OCCASION_ORDER.index)
+    first = before if before in done else (done[0] if done else None)
+    last = after if after in done and after != first else next(
+        (kind for kind in reversed(done) if kind != first), None)
+    return first, last
+
+
+def report_texts() -> dict[str, str]:
+    """The report's own words, in the current locale (called once per language shown)."""
+    return {
+        "title": _("My progress"),
+        "compared": _("Compared"),
+        "intake_date": _("Started the programme"),
+        "action_plan": _("My action plan"),
+        "goal": _("What I want to reach next"),
+        "steps": _("Next steps, who does what and by when"),
+        "next_meeting": _("Next meeting"),
+    }
+
+
+@bp.get("/participants/<int:participant_id>/report")
+def report(participant_id: int):
+    """One printable A4 page in the participant's language, with Swedish alongside."""
+    db = get_session()
+    person = participant_for(db, current_user, participant_id)
+    unit = db.get(Unit, person.unit_id)
+    results = occasion_service.results_of(db, person)
+    before, after = report_pair(results, request.args.get("before"), request.args.get("after"))
+    pair = {k: [r for r in series if r.kind in (before, after)] for k, series in results.items()}
+    keys = _instrument_keys(unit, results)
+    g.locale = person.preferred_language  # the page, its lang and dir follow the participant
+    refresh()
+    build = {"keys": keys, "audience": "participant", "compact": True, "id_prefix": "report"}
+    shown = panels(pair, **build)
+    with force_locale("sv"):
+        swedish, sv_texts = panels(pair, **build), report_texts()
+    _audit_view(db, person, "participant.report_viewed", before=before, after=after)
+    return render_template(
+        "coach/report.html", participant=person, unit=unit, before=before, after=after,
+        panels=list(zip(shown, swedish)), texts=report_texts(), sv=sv_texts,
+        bilingual=not person.preferred_language.startswith("sv"),
+        done=sorted({r.kind for s in results.values() for r in s}, key=OCCASION_ORDER.index))

@@ -1,0 +1,126 @@
+"""Caseload, due list, and a participant's registration, background, exit and occasion dates."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..db import get_session
+from ..models import Unit
+from ..services import caseload as caseload_service
+from ..services import occasions as occasion_service
+from ..services import participants as participant_service
+from ..services.background import update_background
+from ..services.staff import unit_ids_of
+from . import bp
+from .access import participant_for, units_of
+from .forms import CaseloadFilterForm, EmptyForm, ExitForm, OccasionDatesForm, ParticipantForm
+from .labels import all_labels
+
+
+@bp.context_processor
+def _labels() -> dict:
+    return all_labels()
+
+
+@bp.get("/")
+def caseload():
+    """The coach's participants with their occasions, filtered, sorted and paged."""
+    db = get_session()
+    form = CaseloadFilterForm(request.args).with_units(units_of(db, current_user))
+    form.validate()
+    today = date.today()
+    rows = caseload_service.caseload(db, unit_ids=unit_ids_of(db, current_user), search=form.q.data)
+    chosen = caseload_service.select_rows(
+        rows, today=today, unit_id=form.unit.data or None,
+        status=caseload_service.CaseloadFilter(form.status.data or "all"),
+        sort=caseload_service.CaseloadSort(form.sort.data or "due"))
+    page, pages = caseload_service.page_of(chosen, form.page.data or 1)
+    return render_template("coach/caseload.html", form=form, rows=page, total=len(chosen),
+                           pages=pages, today=today, invite_form=EmptyForm())
+
+
+@bp.get("/due")
+def due():
+    """Who is due within 14 days or overdue, with one-click invitations and response rates."""
+    db = get_session()
+    today = date.today()
+    rows = caseload_service.caseload(db, unit_ids=unit_ids_of(db, current_user))
+    return render_template(
+        "coach/due.html", rows=caseload_service.due_list(rows, today=today), today=today,
+        rates=caseload_service.response_rates(rows, today=today), invite_form=EmptyForm(),
+        window=caseload_service.DUE_WINDOW_DAYS)
+
+
+@bp.route("/participants/new", methods=["GET", "POST"])
+def register():
+    """Register a participant in one of the coach's units; the code is generated."""
+    db = get_session()
+    form = ParticipantForm().with_units(units_of(db, current_user))
+    if form.validate_on_submit():
+        if form.unit.data not in unit_ids_of(db, current_user):
+            form.unit.errors.append(_("Choose one of your units."))
+        else:
+            participant = participant_service.enrol(
+                db, unit=db.get(Unit, form.unit.data), intake_date=form.intake_date.data,
+                gender=form.gender.data, birth_year=form.birth_year.data,
+                preferred_language=form.preferred_language.data, display_name=form.display_name.data)
+            flash(_("Registered %(code)s.", code=participant.code), "success")
+            return redirect(url_for("coach.participant", participant_id=participant.id))
+    return render_template("coach/participant_form.html", form=form, participant=None)
+
+
+@bp.route("/participants/<int:participant_id>/edit", methods=["GET", "POST"])
+def edit(participant_id: int):
+    """Correct a participant's background variables."""
+    db = get_session()
+    participant = participant_for(db, current_user, participant_id)
+    form = ParticipantForm(obj=participant)
+    del form.unit, form.intake_date  # the unit and the plan stay; occasions move on their own page
+    if form.validate_on_submit():
+        update_background(db, participant=participant, gender=form.gender.data,
+                          birth_year=form.birth_year.data,
+                          preferred_language=form.preferred_language.data,
+                          display_name=form.display_name.data)
+        flash(_("Saved."), "success")
+        return redirect(url_for("coach.participant", participant_id=participant.id))
+    return render_template("coach/participant_form.html", form=form, participant=participant)
+
+
+@bp.route("/participants/<int:participant_id>/exit", methods=["GET", "POST"])
+def record_exit(participant_id: int):
+    """Record that a participant left, when and why; exit and follow-up move to that date."""
+    db = get_session()
+    participant = participant_for(db, current_user, participant_id)
+    form = ExitForm(exit_date=participant.exit_date or date.today(), reason=participant.exit_reason)
+    if form.validate_on_submit():
+        if form.exit_date.data < participant.intake_date:
+            form.exit_date.errors.append(_("The exit date cannot be before the intake date."))
+        else:
+            participant_service.record_exit(db, participant=participant,
+                                            unit=db.get(Unit, participant.unit_id),
+                                            exit_date=form.exit_date.data, reason=form.reason.data)
+            flash(_("Exit recorded for %(code)s.", code=participant.code), "success")
+            return redirect(url_for("coach.participant", participant_id=participant.id))
+    return render_template("coach/exit.html", form=form, participant=participant)
+
+
+@bp.route("/participants/<int:participant_id>/occasions", methods=["GET", "POST"])
+def occasions(participant_id: int):
+    """Move a participant's planned occasion dates."""
+    db = get_session()
+    participant = participant_for(db, current_user, participant_id)
+    current = {o.kind: o.planned_date for o in occasion_service.occasions_of(db, participant)}
+    form = OccasionDatesForm(data=current)
+    if form.validate_on_submit():
+        planned = {kind: form[kind].data for kind in current}
+        try:
+            occasion_service.move(db, participant=participant, planned=planned)
+        except occasion_service.InvalidOccasionDate as exc:
+            form[str(exc)].errors.append(_("An occasion cannot be before the intake date."))
+        else:
+            flash(_("The occasion dates are saved."), "success")
+            return redirect(url_for("coach.participant", participant_id=participant.id))
+    return render_template("coach/occasions.html", form=form, participant=participant)
