@@ -6,3 +6,4 @@ from ..security import guard_blueprint
 
 bp = Blueprint("evaluator", __name__, url_prefix="/evaluator")
 guard_blueprint(bp, Role.EVALUATOR, Role.ADMIN)
+from . import routes  # noqa: F401

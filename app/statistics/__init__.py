@@ -6,8 +6,8 @@ evaluator sees can be checked by hand in a test. Inferential statistics come fro
 never from home-made formulas.
 """
 from .age import AGE_BANDS, age_band, age_bands, birth_years_for
-from .paired import EffectSize, PairedSummary, Share, cohens_dz, share, summarise_pairs, wilcoxon_p
 from .levels import level_distribution, share_moving_up
+from .paired import EffectSize, PairedSummary, Share, cohens_dz, share, summarise_pairs, wilcoxon_p
 from .suppression import suppress
 from .vectorised import score_columns
 

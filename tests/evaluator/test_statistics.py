@@ -11,8 +11,16 @@ from app.instruments.change import RCI_THRESHOLD, standard_error_of_difference
 from app.instruments.scoring import score
 from app.instruments.simulate import plausible_answers
 from app.statistics import (
-    age_band, age_bands, cohens_dz, level_distribution, score_columns, share, share_moving_up,
-    summarise_pairs, suppress, wilcoxon_p,
+    age_band,
+    age_bands,
+    cohens_dz,
+    level_distribution,
+    score_columns,
+    share,
+    share_moving_up,
+    summarise_pairs,
+    suppress,
+    wilcoxon_p,
 )
 
 NAN = float("nan")

@@ -1,0 +1,55 @@
+"""Cohort filters (a GET form: bookmarkable, no state change), export and goal forms."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from .labels import AGE_BAND_CHOICES, EXIT_REASON_CHOICES, GENDER_CHOICES, MEASURE_CHOICES
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+def _optional_str(value):
+    return value or None
+
+
+class CohortFilterForm(FlaskForm):
+    """Who is in the cohort. Choices that depend on data are filled in by the view."""
+
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    organisation = SelectField(_l("Organisation"), coerce=_optional_int, validators=[Optional()])
+    unit = SelectField(_l("Unit"), coerce=_optional_int, validators=[Optional()])
+    intake_year = SelectField(_l("Intake year"), coerce=_optional_int, validators=[Optional()])
+    gender = SelectField(_l("Gender"), coerce=_optional_str, validators=[Optional()],
+                         choices=[("", _l("All"))] + GENDER_CHOICES)
+    age_band = SelectField(_l("Age at intake"), coerce=_optional_str, validators=[Optional()],
+                           choices=[("", _l("All"))] + AGE_BAND_CHOICES)
+    exit_reason = SelectField(_l("Exit reason"), coerce=_optional_str, validators=[Optional()],
+                              choices=[("", _l("All"))] + EXIT_REASON_CHOICES)
+    instrument = SelectField(_l("Instrument"), coerce=_optional_str, validators=[Optional()])
+
+
+class ExportForm(FlaskForm):
+    """An evaluation name (pseudonyms join across its waves) and the layout."""
+
+    evaluation = StringField(_l("Evaluation name"), validators=[DataRequired(), Length(max=200)],
+                             description=_l("Exports with the same name use the same pseudonyms."))
+    layout = RadioField(_l("Layout"), default="wide", choices=[
+        ("wide", _l("Wide: one row per participant and occasion")),
+        ("long", _l("Long: one row per answer")),
+    ])
+
+
+class GoalForm(FlaskForm):
+    """A programme goal such as '90 % experience increased KASAM'."""
+
+    title = StringField(_l("Goal"), validators=[DataRequired(), Length(max=300)])
+    instrument = SelectField(_l("Instrument"), validators=[DataRequired()])
+    measure = SelectField(_l("Measure"), choices=MEASURE_CHOICES, validators=[DataRequired()])
+    target = SelectField(_l("Score"), validators=[Optional()])
+    target_percent = DecimalField(_l("Target (%)"), places=0,
+                                  validators=[DataRequired(), NumberRange(min=0, max=100)])

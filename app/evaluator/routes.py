@@ -1,0 +1,144 @@
+"""Evaluator pages: the cohort dashboard, the anonymised export, programme goals."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..charts import figure_json
+from ..charts.cohort import change_figure, means_figure
+from ..db import get_session
+from ..security import request_actor
+from ..services import cohort as cohort_service
+from ..services import exports, goals
+from . import bp
+from .formatting import FORMATTERS
+from .forms import CohortFilterForm, ExportForm, GoalForm
+from .labels import FUNNEL_LABELS, GROUP_LABELS, MEASURE_LABELS, instrument_title, ref_label
+
+
+@bp.context_processor
+def _formatters():
+    return {**FORMATTERS, "group_label": GROUP_LABELS, "funnel_label": FUNNEL_LABELS,
+            "measure_label": MEASURE_LABELS, "instrument_title": instrument_title}
+
+
+def small_cell_threshold() -> int:
+    """Never below 3, whatever the configuration says."""
+    return max(3, int(current_app.config.get("SMALL_CELL_THRESHOLD", 5)))
+
+
+def cohort_filter_from(args) -> tuple[CohortFilterForm, cohort_service.CohortFilter]:
+    """The filter form from the query string, scoped: evaluators see their organisation only."""
+    db = get_session()
+    form = CohortFilterForm(args)
+    organisations = cohort_service.organisations_for(
+        db, role=current_user.role, organisation_id=current_user.organisation_id)
+    form.organisation.choices = [(o.id, o.name) for o in organisations]
+    chosen = form.organisation.data if form.organisation.data in {o.id for o in organisations} \
+        else current_user.organisation_id
+    form.organisation.data = chosen
+    form.unit.choices = [("", _("All"))] + [(u.id, u.name) for u in cohort_service.units_of(db, chosen)]
+    form.intake_year.choices = [("", _("All"))] + [(y, str(y)) for y in cohort_service.intake_years(db, chosen)]
+    form.instrument.choices = [(i.key, instrument_title(i))
+                               for i in cohort_service.current_instruments()]
+    form.validate()
+    values = {name: (None if form[name].errors else form[name].data)
+              for name in ("unit", "intake_year", "gender", "age_band", "exit_reason", "instrument")}
+    return form, cohort_service.CohortFilter(
+        organisation_id=chosen, unit_id=values["unit"], intake_year=values["intake_year"],
+        gender=values["gender"], age_band=values["age_band"], exit_reason=values["exit_reason"],
+        instrument_key=values["instrument"] or cohort_service.DEFAULT_INSTRUMENT)
+
+
+def _charts(data) -> list[dict]:
+    labels = [ref_label(data.instrument, row.ref) for row in data.rows]
+    names = {"improved": _("Improved"), "same": _("Same"), "worsened": _("Worsened")}
+    charts = []
+    for group in ("woman", "man", "all"):
+        cells = [row.cells[group] for row in data.rows]
+        if not any(cells):
+            continue
+        charts.append({"id": f"means-{group}", "group": group, "kind": "means", "json": figure_json(
+            means_figure(labels, cells, intake_name=_("Intake"), exit_name=_("Exit"),
+                         axis_title=_("Mean score")))})
+        charts.append({"id": f"change-{group}", "group": group, "kind": "change", "json": figure_json(
+            change_figure(labels, cells, names=names))})
+    return charts
+
+
+@bp.route("/")
+def cohort():
+    """The cohort dashboard: the MAP2020-style table first, charts below it, never instead."""
+    form, cohort_filter = cohort_filter_from(request.args)
+    data = cohort_service.dashboard(get_session(), cohort_filter, small_cell_threshold())
+    return render_template(
+        "evaluator/cohort.html", form=form, data=data, charts=_charts(data),
+        labels={row.ref: ref_label(data.instrument, row.ref) for row in data.rows},
+        threshold=small_cell_threshold(), export_form=ExportForm(),
+        query=request.args.to_dict(),
+    )
+
+
+@bp.route("/export", methods=["POST"])
+def export():
+    """Stream the anonymised zip for the current filters; the audit event is written first."""
+    form = ExportForm()
+    _, cohort_filter = cohort_filter_from(request.args)
+    if not form.validate():
+        flash(_("Give the evaluation a name, then download again."), "error")
+        return redirect(url_for("evaluator.cohort", **request.args.to_dict()))
+    if not request.args.get("instrument"):
+        cohort_filter = replace(cohort_filter, instrument_key=None)  # no instrument chosen: all
+    archive = exports.start_export(
+        get_session(), cohort_filter, evaluation=form.evaluation.data.strip(),
+        layout=form.layout.data, threshold=small_cell_threshold(), **request_actor())
+    return Response(stream_with_context(archive.chunks()), mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{archive.file_name}"'})
+
+
+@bp.route("/goals", methods=["GET", "POST"])
+def goal_list():
+    """The organisation's programme goals; a new one is added with the form below the list."""
+    db = get_session()
+    form = GoalForm()
+    every = cohort_service.current_instruments()
+    form.instrument.choices = [(i.key, instrument_title(i)) for i in every]
+    form.target.choices = [("", _("Default: total, or the mean of all areas"))] + [
+        (ref, f"{instrument_title(i)}: {ref_label(i, ref)}")
+        for i in every for ref in cohort_service.reported_refs(i)]
+    if form.validate_on_submit():
+        try:
+            goals.create_goal(db, organisation_id=current_user.organisation_id, title=form.title.data,
+                              instrument_key=form.instrument.data, measure=form.measure.data,
+                              target=form.target.data or None,
+                              target_percent=float(form.target_percent.data), staff_id=current_user.id)
+        except goals.InvalidGoal:
+            flash(_("That score cannot be measured that way. Choose another score or measure."), "error")
+        else:
+            flash(_("Goal saved."), "success")
+            return redirect(url_for("evaluator.goal_list"))
+    return render_template("evaluator/goals.html", form=form,
+                           goals=cohort_service.goals_of(db, current_user.organisation_id))
+
+
+@bp.route("/goals/<int:goal_id>/delete", methods=["POST"])
+def goal_delete(goal_id: int):
+    """Remove a goal of the evaluator's own organisation."""
+    if not goals.delete_goal(get_session(), organisation_id=current_user.organisation_id,
+                             goal_id=goal_id, staff_id=current_user.id):
+        abort(404)
+    flash(_("Goal removed."), "success")
+    return redirect(url_for("evaluator.goal_list"))

@@ -1,0 +1,157 @@
+"""Every exported column, described once and generated from the instrument definitions.
+
+datapackage.json (Frictionless Table Schema) and the SPSS variable and value labels are both
+rendered from these `Column`s, and the columns themselves come from each instrument's
+`codebook()`, so the codebook can never drift from what participants were asked.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..instruments import Instrument
+from ..instruments.codebook import MISSING_VALUES, codebook
+from ..models import OCCASION_ORDER, ExitReason, Gender
+from ..statistics.age import BAND_LABELS
+
+# In CSV a missing value is empty; SPSS needs numbers, so it gets the codebook's codes.
+SKIPPED, NOT_COMPUTABLE, NOT_ASKED = -9, -8, -7
+OTHER_UNIT = "other"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One exported variable: its type and allowed values, labels in English and Swedish, and
+    what it means in the instrument (key, version, anchors, reversal, scoring rule)."""
+
+    name: str
+    type: str  # Table Schema type: string, integer, number, boolean
+    title_en: str
+    title_sv: str
+    enum: tuple | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    unit: str | None = None
+    value_labels: dict[int, str] = field(default_factory=dict)
+    instrument: dict | None = None  # key, version, item/subscale, anchors, reverse, scoring
+
+    def table_schema(self) -> dict:
+        """The Frictionless field descriptor."""
+        descriptor: dict = {"name": self.name, "type": self.type, "title": self.title_en,
+                            "description": self.title_sv}
+        constraints = {}
+        if self.enum is not None:
+            constraints["enum"] = list(self.enum)
+        if self.minimum is not None:
+            constraints["minimum"] = self.minimum
+        if self.maximum is not None:
+            constraints["maximum"] = self.maximum
+        if constraints:
+            descriptor["constraints"] = constraints
+        if self.value_labels:
+            descriptor["categories"] = [{"value": v, "label": label}
+                                        for v, label in sorted(self.value_labels.items())]
+        if self.unit:
+            descriptor["stegvis:unit"] = self.unit
+        if self.instrument:
+            descriptor["stegvis:instrument"] = self.instrument
+        return descriptor
+
+
+def background_columns(units: list[str]) -> list[Column]:
+    """Who and when, without identifying anyone: pseudonym, unit, gender, age band, exit reason,
+    occasion and days since intake."""
+    return [
+        Column("pseudonym", "string", "Participant pseudonym (HMAC of the participant within this evaluation)",
+               "Pseudonym för deltagaren (HMAC, samma inom denna utvärdering)"),
+        Column("unit", "string", f"Unit; units with few participants are merged into '{OTHER_UNIT}'",
+               f"Enhet; enheter med få deltagare slås ihop till '{OTHER_UNIT}'",
+               enum=tuple(units)),
+        Column("gender", "string", "Gender category", "Könskategori", enum=tuple(Gender)),
+        Column("age_band", "string", "Age band at intake (intake year minus birth year)",
+               "Åldersgrupp vid inskrivning (inskrivningsår minus födelseår)", enum=BAND_LABELS),
+        Column("exit_reason", "string", "Exit reason (empty while in the programme)",
+               "Avslutsorsak (tom under pågående insats)", enum=tuple(ExitReason)),
+        Column("occasion", "string", "Occasion", "Tillfälle", enum=tuple(OCCASION_ORDER)),
+        Column("days_since_intake", "integer", "Days from intake to the assessment",
+               "Dagar från inskrivning till skattningen", minimum=0, unit="days"),
+    ]
+
+
+def _instrument_ref(book: dict, **extra) -> dict:
+    """Where a column comes from; the full scoring rule is in the package's stegvis:codebooks."""
+    return {"key": book["key"], "version": book["version"], "scoring": book["scoring"]["method"],
+            **extra}
+
+
+def wide_columns(instrument: Instrument) -> list[Column]:
+    """For one instrument: its version, every item (raw answer as chosen), a 'given' flag for
+    free-text items (the text itself is never exported), subscales and total."""
+    book = codebook(instrument)
+    key = instrument.key
+    columns = [Column(f"{key}_version", "integer", f"{book['title']['en']}: version",
+                      f"{book['title']['sv']}: version", instrument=_instrument_ref(book))]
+    for item in book["items"]:
+        if item["type"] == "string":
+            columns.append(Column(
+                f"{key}_{item['key']}_given", "boolean",
+                f"{item['text']['en']}: text given (the text is not exported)",
+                f"{item['text']['sv']}: text ifylld (texten lämnas inte ut)",
+                instrument=_instrument_ref(book, item=item["key"])))
+            continue
+        columns.append(item_column(book, item, f"{key}_{item['key']}"))
+    for subscale in book["subscales"]:
+        columns.append(Column(
+            f"{key}_{subscale['key']}", "number", f"{book['title']['en']}: {subscale['title']['en']}",
+            f"{book['title']['sv']}: {subscale['title']['sv']}", minimum=subscale["min"],
+            maximum=subscale["max"], instrument=_instrument_ref(book, subscale=subscale["key"],
+                                                                items=subscale["items"])))
+    if book["total"] is not None:
+        columns.append(Column(
+            f"{key}_total", "integer" if instrument.scoring.method == "level_median" else "number",
+            f"{book['title']['en']}: total", f"{book['title']['sv']}: total",
+            minimum=book["total"]["min"], maximum=book["total"]["max"],
+            value_labels=_value_names(book["items"][0]) if book["items"][0]["value_names"] else {},
+            instrument=_instrument_ref(book, total=True)))
+    return columns
+
+
+def _value_names(item: dict) -> dict[int, str]:
+    return {int(v): name for v, name in item["value_names"].items()}
+
+
+def item_column(book: dict, item: dict, name: str) -> Column:
+    """An item's column: range, anchors (value labels), reversal and scoring in the descriptor."""
+    labels = {int(v): f"{t['en']} / {t['sv']}" for v, t in item["anchors"].items()}
+    for value, value_name in _value_names(item).items():
+        labels[value] = f"{value_name}: {labels[value]}" if value in labels else value_name
+    return Column(
+        name, "integer", item["text"]["en"], item["text"]["sv"], minimum=item["min"],
+        maximum=item["max"], value_labels=labels,
+        instrument=_instrument_ref(book, item=item["key"], reverse=item["reverse"],
+                                   subscale=item["subscale"], anchors=item["anchors"],
+                                   sensitive=item["sensitive"]))
+
+
+def long_columns(units: list[str], instruments: list[Instrument]) -> list[Column]:
+    """One row per answer: background, then instrument, version, item, value and flags."""
+    items = sorted({i.key for inst in instruments for i in inst.items})
+    ranges = [inst.scale_of(i) for inst in instruments for i in inst.scored_items]
+    return [
+        *background_columns(units),
+        Column("instrument", "string", "Instrument key", "Instrument",
+               enum=tuple(i.key for i in instruments)),
+        Column("instrument_version", "integer", "Instrument version", "Version av instrumentet",
+               minimum=1),
+        Column("item", "string", "Item key (see stegvis:codebooks for wording and anchors)",
+               "Fråga (se stegvis:codebooks för text och svarsalternativ)", enum=tuple(items)),
+        Column("value", "integer", "Answer as chosen (before reversal); empty when skipped or text",
+               "Svaret som valdes (före omvändning); tomt om frågan hoppades över eller är text",
+               minimum=min(s.min for s in ranges), maximum=max(s.max for s in ranges)),
+        Column("skipped", "boolean", "Skipped by the participant", "Deltagaren hoppade över frågan"),
+        Column("text_given", "boolean", "A free-text answer was given (the text is not exported)",
+               "Ett fritextsvar gavs (texten lämnas inte ut)"),
+    ]
+
+
+def missing_value_labels() -> dict[int, str]:
+    return {code: f"{text.en} / {text.sv}" for code, text in MISSING_VALUES.items()}
