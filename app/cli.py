@@ -71,9 +71,10 @@ def staff_create(email: str, role: str, organisation: str, password: str) -> Non
 
 def register_commands(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
+    from .exports.cli import export_command
     from .instruments.cli import instruments_cli
 
-    for command in (db_cli, staff_cli, demo_command, instruments_cli):
+    for command in (db_cli, staff_cli, demo_command, export_command, instruments_cli):
         app.cli.add_command(command)
     from .participant.cli import register as register_participant_commands  # invite, invitations
 

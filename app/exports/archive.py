@@ -13,7 +13,7 @@ import json
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 
 from ..instruments import Instrument
 from ..instruments.codebook import codebook
@@ -156,13 +156,20 @@ def _is_text(column: Column) -> bool:
     return column.type == "string"
 
 
+def _entry(name: str) -> zipfile.ZipInfo:
+    """A streamed entry dated now (zipfile would otherwise date it 1980)."""
+    info = zipfile.ZipInfo(name, date_time=datetime.now().timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
 def zip_stream(*, csv_name: str, columns: list[Column], rows: Callable[[], Iterable[dict]],
                extra_files: dict[str, str], spss: tuple[str, Callable[[str], None]] | None
                ) -> Iterator[bytes]:
     """Yield the zip as it is written: the CSV in row batches, then the other files."""
     sink = _Sink()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        with archive.open(csv_name, "w", force_zip64=True) as entry:
+        with archive.open(_entry(csv_name), "w", force_zip64=True) as entry:
             text = io.TextIOWrapper(entry, encoding="utf-8", newline="")
             writer = csv.writer(text)
             writer.writerow([c.name for c in columns])
@@ -182,7 +189,8 @@ def zip_stream(*, csv_name: str, columns: list[Column], rows: Callable[[], Itera
             sav_name, build = spss
             with tempfile.NamedTemporaryFile(suffix=".sav") as temporary:
                 build(temporary.name)
-                with open(temporary.name, "rb") as source, archive.open(sav_name, "w", force_zip64=True) as entry:
+                with open(temporary.name, "rb") as source, archive.open(_entry(sav_name), "w", force_zip64=True) \
+                        as entry:
                     while block := source.read(CHUNK):
                         entry.write(block)
                         yield sink.take()
