@@ -2,3 +2,5 @@
 from flask import Blueprint
 
 bp = Blueprint("participant", __name__)
+
+from . import routes  # noqa: F401

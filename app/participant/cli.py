@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlmodel import select
 
 from ..db import session_scope
@@ -22,6 +22,7 @@ invitations_cli = AppGroup("invitations", help="Participant invitations.")
 @click.option("--mode", type=click.Choice(["own_device", "with_coach"]), default="own_device")
 @click.option("--days", type=int, default=None, help="Days the link works (default: setting).")
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
+@with_appcontext
 def invite_command(code: str, occasion: str, instruments: str | None, mode: str,
                    days: int | None, base_url: str) -> None:
     """Create an invitation and print its link and short code."""

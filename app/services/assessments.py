@@ -134,6 +134,26 @@ def record_consent(
                  language=language, storage=STORAGE_OF_CHOICE[choice], consent=consent)
 
 
+def begin(
+    session: Session,
+    *,
+    invitation: Invitation,
+    instrument_key: str,
+    language: str,
+    consent_choice: str | None = None,
+    target_language: str | None = None,
+    ip: str | None = None,
+) -> Assessment:
+    """An instrument's start screen submitted: consent first when it asks for one."""
+    if consent_choice is not None:
+        assessment = record_consent(session, invitation=invitation, instrument_key=instrument_key,
+                                    choice=consent_choice, language=language, ip=ip)
+        if target_language is None:
+            return assessment
+    return start(session, invitation=invitation, instrument_key=instrument_key, language=language,
+                 target_language=target_language)
+
+
 def answers_of(session: Session, assessment: Assessment) -> dict[str, Answer]:
     """The assessment's saved answers by item key."""
     rows = session.exec(select(Answer).where(Answer.assessment_id == assessment.id))

@@ -279,3 +279,16 @@ def close_expired(session: Session, *, now: datetime | None = None) -> int:
     for invitation in expired:
         close(session, invitation=invitation)
     return len(expired)
+
+
+def choose_language(session: Session, *, invitation: Invitation, language: str | None = None,
+                    bilingual: bool | None = None) -> Invitation:
+    """Remember the participant's language (and the easy-Swedish toggle) on the invitation, so
+    every device they open it on speaks it."""
+    if language is not None:
+        invitation.language = language
+    if bilingual is not None:
+        invitation.bilingual = bilingual
+    session.add(invitation)
+    session.commit()
+    return invitation

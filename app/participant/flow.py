@@ -1,0 +1,292 @@
+"""The order of screens in an invitation, and what one question screen shows.
+
+The flow is derived from what is stored, never from the browser: language chosen? anything
+started? which instrument comes next? first unanswered item? So a new phone, a lost cookie
+or a reload all land on the same screen, and Back is just "the screen before this one".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import flask_babel
+from flask_babel import gettext as _
+from sqlmodel import Session
+from wtforms import SelectChoice
+
+from .. import instruments
+from ..instruments import Instrument, Item
+from ..instruments.scoring import InvalidAnswer
+from ..instruments.texts import anchor_ref, language_name, localized, text_entries
+from ..models import Answer, Assessment, Invitation, Organisation, Participant, Unit
+from ..services import assessments
+
+TARGET_LANGUAGES = ("sv", "en")  # languages a CEFR self-assessment can be about, Swedish first
+
+
+@dataclass(frozen=True)
+class Step:
+    """A screen: its endpoint and URL values."""
+
+    endpoint: str
+    values: dict = field(default_factory=dict)
+
+
+def needs_target_language(instrument: Instrument) -> bool:
+    """Instruments whose texts name "{language}" (CEFR) ask which language first."""
+    return any("{language}" in entry.text.en for entry in text_entries(instrument))
+
+
+def started(session: Session, invitation: Invitation) -> dict[str, Assessment | None]:
+    """The invitation's instruments with their assessment at this occasion, if started."""
+    return {key: assessments.assessment_for(session, invitation=invitation, instrument_key=key)
+            for key in invitation.instrument_keys}
+
+
+def _question(key: str, item: Item) -> Step:
+    return Step("participant.question", {"key": key, "item_key": item.key})
+
+
+def next_step(session: Session, invitation: Invitation) -> Step:
+    """Where a participant resumes: the first screen that still needs them."""
+    if invitation.language is None:
+        return Step("participant.language")
+    by_key = started(session, invitation)
+    if not any(by_key.values()):
+        return Step("participant.about")
+    for key, assessment in by_key.items():
+        if assessment is None:
+            return Step("participant.begin", {"key": key})
+        if assessment.completed_at is not None:
+            continue
+        instrument = assessments.instrument_of(assessment)
+        answers = assessments.answers_of(session, assessment)
+        item = assessments.next_unanswered(instrument, answers)
+        # All answered but not completed (interrupted between save and complete): the last
+        # question again, whose Next completes it.
+        return _question(key, item or assessments.items_to_ask(instrument, answers)[-1])
+    return Step("participant.thanks")
+
+
+def step_after(instrument: Instrument, answers: dict[str, Answer], item_key: str) -> Step | None:
+    """The next question of the same instrument, or None after its last one."""
+    asked = assessments.items_to_ask(instrument, answers)
+    keys = [item.key for item in asked]
+    index = keys.index(item_key) if item_key in keys else len(keys)
+    return _question(instrument.key, asked[index + 1]) if index + 1 < len(asked) else None
+
+
+def step_before(session: Session, invitation: Invitation, key: str, item_key: str | None) -> Step:
+    """The screen Back leads to from question `item_key` (or the start screen when None)."""
+    by_key = started(session, invitation)
+    if item_key is not None and by_key.get(key) is not None:
+        assessment = by_key[key]
+        asked = assessments.items_to_ask(assessments.instrument_of(assessment),
+                                         assessments.answers_of(session, assessment))
+        keys = [item.key for item in asked]
+        if item_key in keys and keys.index(item_key) > 0:
+            return _question(key, asked[keys.index(item_key) - 1])
+        return Step("participant.begin", {"key": key})
+    position = invitation.instrument_keys.index(key)
+    if position == 0:
+        return Step("participant.about")
+    previous_key = invitation.instrument_keys[position - 1]
+    previous = by_key.get(previous_key)
+    if previous is None:
+        return Step("participant.begin", {"key": previous_key})
+    asked = assessments.items_to_ask(assessments.instrument_of(previous),
+                                     assessments.answers_of(session, previous))
+    return _question(previous_key, asked[-1])
+
+
+# -- what a question screen shows -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer: its value, the label read out, and an end label where the scale has one."""
+
+    value: int
+    label: str
+    anchor: str | None = None
+    anchor_sv: str | None = None
+    face: str | None = None  # "sad" | "happy" for the wheels' end points
+
+
+@dataclass(frozen=True)
+class QuestionScreen:
+    """Everything the question template needs, already in the participant's language."""
+
+    key: str
+    item_key: str
+    title: str
+    lead: str | None  # the wheels' shared question ("How satisfied are you with your …?")
+    text: str
+    lead_sv: str | None
+    text_sv: str | None
+    kind: str  # "scale" (numbered buttons), "statements" (CEFR list), "text" (free text)
+    options: tuple[Option, ...]
+    skippable: bool
+    max_length: int | None
+    named: str | None = None  # what the participant wrote for the item this one scores
+
+
+def _texts(instrument: Instrument, ref: str, locale: str, translations, target: str | None,
+           bilingual: bool) -> tuple[str, str | None]:
+    values = {"language": language_name(target, locale)} if target else {}
+    text = localized(instrument, ref, locale, translations=translations, **values)
+    if not bilingual or locale.split("_")[0] == "sv":
+        return text, None
+    values_sv = {"language": language_name(target, "sv")} if target else {}
+    return text, localized(instrument, ref, "sv", **values_sv)
+
+
+def question_screen(
+    instrument: Instrument,
+    item: Item,
+    *,
+    locale: str,
+    translations=None,
+    target_language: str | None = None,
+    bilingual: bool = False,
+    answers: dict[str, Answer] | None = None,
+) -> QuestionScreen:
+    """The question in `locale` (and easy Swedish under it when `bilingual`)."""
+
+    def texts(ref: str) -> tuple[str, str | None]:
+        return _texts(instrument, ref, locale, translations, target_language, bilingual)
+
+    scale = instrument.scale_of(item)
+    title, _ = texts("title")
+    text, text_sv = texts(item.key)
+    lead, lead_sv = texts("question") if instrument.question else (None, None)
+    anchors = instrument.anchors_of(item)
+    options: list[Option] = []
+    kind = "text"
+    if scale.kind == "integer":
+        # Statements when every value is labelled (CEFR "I can …"); a numbered scale otherwise.
+        kind = "statements" if len(anchors) == scale.span + 1 else "scale"
+        # Faces only on scales that label their own ends (the wheels: higher is happier).
+        # KASAM labels ends per item and its direction changes between items, so a face
+        # there would say the wrong thing.
+        faces = kind == "scale" and bool(scale.anchors) and not item.anchors
+        for value in range(scale.min, scale.max + 1):
+            anchor, anchor_sv = texts(anchor_ref(instrument, item.key, value)) \
+                if value in anchors else (None, None)
+            face = ("sad" if value == scale.min else "happy" if value == scale.max else None) \
+                if faces else None
+            options.append(Option(value, str(value), anchor, anchor_sv, face))
+    named = None
+    namer = next((i for i in instrument.items if i.names_item == item.key), None)
+    if namer is not None and answers and namer.key in answers:
+        named = answers[namer.key].text
+    return QuestionScreen(
+        key=instrument.key, item_key=item.key, title=title, lead=lead, text=text,
+        lead_sv=lead_sv, text_sv=text_sv, kind=kind, options=tuple(options),
+        skippable=item.skippable, max_length=scale.max_length if scale.kind == "text" else None,
+        named=named,
+    )
+
+
+# -- the screens around the questions -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AboutFacts:
+    """What the explanation screen states: how long, how long kept, what comes first."""
+
+    minutes: int
+    retention_years: int
+    first: Step
+    with_coach: bool
+
+
+def about_facts(session: Session, invitation: Invitation) -> AboutFacts:
+    """The facts of this invitation for the explanation screen."""
+    participant = session.get(Participant, invitation.participant_id)
+    organisation = session.get(Organisation, session.get(Unit, participant.unit_id).organisation_id)
+    minutes = sum(instruments.latest(key).minutes for key in invitation.instrument_keys)
+    return AboutFacts(minutes=minutes, retention_years=max(1, round(organisation.retention_days / 365)),
+                      first=Step("participant.begin", {"key": invitation.instrument_keys[0]}),
+                      with_coach=invitation.mode == "with_coach")
+
+
+def begin_form(instrument: Instrument, assessment: Assessment | None, form):
+    """The start form with only the questions this instrument needs, filled from before."""
+    if not instrument.sensitive:
+        del form.consent
+    elif not form.is_submitted() and assessment is not None and assessment.consent_id:
+        form.consent.data = "discussion_only" if assessment.storage == "discussion_only" else "store"
+    if not needs_target_language(instrument):
+        del form.target_language
+    else:
+        locale = str(flask_babel.get_locale())
+        form.target_language.choices = [SelectChoice(code, language_name(code, locale))
+                                        for code in TARGET_LANGUAGES]
+        if not form.is_submitted():
+            form.target_language.data = (assessment.target_language if assessment else None) \
+                or TARGET_LANGUAGES[0]
+    return form
+
+
+def begin_texts(instrument: Instrument, assessment: Assessment | None, locale: str) -> dict:
+    """Title and introduction of an instrument in `locale`; CEFR names its language."""
+    target = (assessment.target_language if assessment else None) or TARGET_LANGUAGES[0]
+    values = {"language": language_name(target, locale)} if needs_target_language(instrument) else {}
+    if needs_target_language(instrument) and assessment is None:
+        values = {"language": _("the language")}  # Translators: stands for the language chosen below
+    catalog = request_catalog()
+    return {ref: localized(instrument, ref, locale, translations=catalog, **values)
+            for ref in ("title", "intro")}
+
+
+def first_question(session: Session, assessment: Assessment) -> Step:
+    """The first question of a just-started (or restarted) assessment."""
+    instrument = assessments.instrument_of(assessment)
+    asked = assessments.items_to_ask(instrument, assessments.answers_of(session, assessment))
+    return _question(instrument.key, asked[0])
+
+
+def after_saving(session: Session, invitation: Invitation, assessment: Assessment, item_key: str,
+                 *, ip: str | None = None) -> Step:
+    """Where Next leads after saving `item_key`; the last answer completes the assessment."""
+    instrument = assessments.instrument_of(assessment)
+    answers = assessments.answers_of(session, assessment)
+    following = step_after(instrument, answers, item_key)
+    if following is not None:
+        return following
+    if assessments.next_unanswered(instrument, answers) is None:
+        assessments.complete(session, assessment=assessment, invitation=invitation, ip=ip)
+    return next_step(session, invitation)
+
+
+def answer_message(error: InvalidAnswer, instrument: Instrument, item: Item) -> str:
+    """The participant's message for a rejected answer, in their language."""
+    scale = instrument.scale_of(item)
+    if scale.kind == "text":
+        return _("Write at most %(count)d characters.", count=scale.max_length)
+    if error.reason in ("missing", "an answer is required"):
+        if item.skippable:
+            return _("Choose an answer, or choose “I don't want to answer”.")
+        return _("Choose an answer.")
+    return _("That answer is not possible. Choose one of the answers on the screen.")
+
+
+def chosen_value(form, answer: Answer | None) -> str | None:
+    """What to show as chosen: the value just sent (if it was a real option), else the saved one."""
+    if form.is_submitted() and form.value.data:
+        return form.value.data
+    if answer is None or answer.skipped:
+        return None
+    return answer.text if answer.text is not None else str(answer.value)
+
+
+class _RequestCatalog:
+    """Flask-Babel's catalog for the request, in the shape `texts.localized` expects."""
+
+    def pgettext(self, context: str, message: str) -> str:
+        return str(flask_babel.pgettext(context, message))
+
+
+def request_catalog() -> _RequestCatalog:
+    """The request's translations for instrument texts (Arabic and later languages)."""
+    return _RequestCatalog()

@@ -1,0 +1,72 @@
+"""Participant fixtures: an invitation opened in a test client, with languages on offer.
+
+Languages are offered when their catalog exists; tests point the app at a folder of empty
+catalogs so they do not depend on which translations are finished.
+"""
+from __future__ import annotations
+
+import pytest
+
+from app.i18n import _catalog_exists
+from app.services import invitations
+from tests.factories import make_participant
+
+ALL_FOUR = ["work_wheel", "health_wheel", "cefr", "kasam13"]
+
+
+@pytest.fixture
+def catalogs(app, tmp_path):
+    """Offer the given languages (default sv and ar) by giving each an (empty) catalog."""
+
+    def offer(*codes: str) -> None:
+        for code in codes or ("sv", "ar"):
+            folder = tmp_path / "translations" / code / "LC_MESSAGES"
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "messages.po").write_text("", encoding="utf-8")
+        app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(tmp_path / "translations")
+        _catalog_exists.cache_clear()
+
+    offer()
+    yield offer
+    _catalog_exists.cache_clear()
+
+
+@pytest.fixture
+def participant(session):
+    return make_participant(session)
+
+
+@pytest.fixture
+def invite(app, session, participant):
+    """Issue an invitation; returns (invitation, its link path)."""
+
+    def make(keys=ALL_FOUR, **kwargs):
+        with app.test_request_context():
+            invitation = invitations.issue(session, participant=participant, occasion_kind="intake",
+                                           instrument_keys=list(keys), **kwargs)
+            link = invitations.link_for(invitation, base_url="")
+        return invitation, link
+
+    return make
+
+
+@pytest.fixture
+def opened(client, invite, catalogs):
+    """An invitation opened by the test client with `language` chosen; returns the invitation."""
+
+    def make(keys=ALL_FOUR, language="sv", **kwargs):
+        invitation, link = invite(keys, **kwargs)
+        assert client.get(link).status_code == 302
+        response = client.post("/answer/language", data={"language": language, "next": "/answer/"})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return invitation
+
+    return make
+
+
+def follow(client, response, limit=5):
+    """Follow redirects; returns the final response."""
+    while response.status_code == 302 and limit:
+        response = client.get(response.headers["Location"])
+        limit -= 1
+    return response
