@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlmodel import select
 
 from ..db import session_scope
@@ -24,6 +25,7 @@ from ..statistics.age import BAND_LABELS
 @click.option("--age-band", type=click.Choice(BAND_LABELS))
 @click.option("--exit-reason", type=click.Choice([r.value for r in ExitReason]))
 @click.option("--instrument", help="Instrument key (default: all instruments).")
+@with_appcontext
 def export_command(evaluation, layout, out, organisation, unit, intake_year, gender, age_band,
                    exit_reason, instrument) -> None:
     """Write the anonymised export zip for EVALUATION with the same filters as the dashboard."""

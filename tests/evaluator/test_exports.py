@@ -1,0 +1,172 @@
+"""Anonymised exports: nothing identifying leaves, pseudonyms behave, the codebook validates."""
+import csv
+import hashlib
+import hmac
+import io
+import json
+import zipfile
+from datetime import date
+
+import pyreadstat
+import pytest
+from frictionless import validate
+from sqlmodel import select
+
+from app.exports.rows import pseudonym
+from app.models import AuditEvent, Organisation
+from app.services.cohort import CohortFilter
+from app.services.exports import start_export
+
+from .. import factories
+from .cohort_data import add_assessment, wheel
+
+SECRET_TEXT = "Hemlig-fritext-Körkort-XYZ"
+INTAKE = date(2024, 3, 14)
+
+
+@pytest.fixture
+def cohort(session):
+    """Six people in a big unit, two in a small one, with names, codes, birth years, free text
+    and a discussion-only assessment that must never be exported."""
+    big = factories.make_unit(session, name="Vård och omsorg")
+    small = factories.make_unit(session, organisation=None, name="Lilla enheten",
+                                organisation_id=big.organisation_id)
+    people = []
+    for index in range(8):
+        unit = big if index < 6 else small
+        person = factories.make_participant(
+            session, unit=unit, gender="woman" if index % 2 else "man", birth_year=1958 + index,
+            display_name=f"Anna Hemligsson {index}", intake_date=INTAKE)
+        add_assessment(session, person, "intake", "work_wheel", wheel(4, other=7), on=INTAKE,
+                       texts={"other_text": SECRET_TEXT})
+        add_assessment(session, person, "exit", "work_wheel", wheel(6, health=None),
+                       on=date(2024, 10, 1))
+        add_assessment(session, person, "follow_up", "health_wheel", {"sleep": 3}, on=date(2025, 1, 2),
+                       storage="discussion_only")
+        people.append(person)
+    return big, people
+
+
+def run_export(session, organisation_id, *, evaluation="Utvärdering 2026", layout="wide", **filters):
+    export = start_export(session, CohortFilter(organisation_id=organisation_id, **filters),
+                          evaluation=evaluation, layout=layout, threshold=5, staff_id=None)
+    return zipfile.ZipFile(io.BytesIO(b"".join(export.chunks())))
+
+
+def read_csv(archive: zipfile.ZipFile, name: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8"))))
+
+
+@pytest.mark.parametrize("layout", ["long", "wide"])
+def test_no_identifying_value_anywhere_in_the_zip(session, cohort, layout):
+    unit, people = cohort
+    archive = run_export(session, unit.organisation_id, layout=layout)
+    assert sorted(archive.namelist()) == sorted(
+        ["datapackage.json", "README.txt", f"stegvis-{layout}.csv", "stegvis-wide.sav"])
+    everything = b"".join(archive.read(name) for name in archive.namelist())
+    forbidden = [SECRET_TEXT, "Hemligsson", "2024-03-14", "2024-10-01", "2025-01-02", "14/03/2024"]
+    forbidden += [p.code for p in people]
+    for value in forbidden:
+        assert value.encode() not in everything, value
+    rows = read_csv(archive, f"stegvis-{layout}.csv")
+    header = rows[0].keys()
+    assert not any(word in name for name in header for word in ("code", "name", "date", "birth", "id"))
+    birth_years = {str(p.birth_year) for p in people}
+    ids = {str(p.id) for p in people}
+    assert not any(cell in birth_years or cell in ids and key == "pseudonym"
+                   for row in rows for key, cell in row.items())
+    # discussion-only answers (the follow-up health wheel) are never exported
+    assert not any(row["occasion"] == "follow_up" for row in rows)
+    assert {row["unit"] for row in rows} == {"Vård och omsorg", "other"}  # the small unit merged
+    assert {row["age_band"] for row in rows} == {"45-64", "65+"}  # born 1958–1965, intake 2024
+
+
+def test_free_text_becomes_a_flag(session, cohort):
+    unit, _ = cohort
+    wide = read_csv(run_export(session, unit.organisation_id, layout="wide"), "stegvis-wide.csv")
+    intake = [row for row in wide if row["occasion"] == "intake"]
+    assert {row["work_wheel_other_text_given"] for row in intake} == {"true"}
+    assert {row["work_wheel_other"] for row in intake} == {"7"}
+    exit_ = [row for row in wide if row["occasion"] == "exit"]
+    assert {row["work_wheel_health"] for row in exit_} == {""}  # skipped: empty in CSV
+    assert {row["days_since_intake"] for row in exit_} == {"201"}
+    long = read_csv(run_export(session, unit.organisation_id, layout="long"), "stegvis-long.csv")
+    texts = [row for row in long if row["item"] == "other_text"]
+    assert texts and all(row["text_given"] == "true" and row["value"] == "" for row in texts)
+
+
+def test_pseudonyms_are_stable_within_and_different_across_evaluations(session, cohort):
+    unit, people = cohort
+    first = read_csv(run_export(session, unit.organisation_id, evaluation="A"), "stegvis-wide.csv")
+    again = read_csv(run_export(session, unit.organisation_id, evaluation="A"), "stegvis-wide.csv")
+    other = read_csv(run_export(session, unit.organisation_id, evaluation="B"), "stegvis-wide.csv")
+    keys = [row["pseudonym"] for row in first]
+    assert keys == [row["pseudonym"] for row in again]
+    assert len(set(keys)) == len(people)
+    assert not set(keys) & {row["pseudonym"] for row in other}
+
+
+def test_pseudonym_is_hmac_sha256_of_the_participant_id():
+    assert pseudonym("k", 42) == hmac.new(b"k", b"42", hashlib.sha256).hexdigest()[:16]
+    assert pseudonym("k", 42) != pseudonym("l", 42) != pseudonym("k", 43)
+
+
+@pytest.mark.parametrize("layout", ["long", "wide"])
+def test_datapackage_validates_with_frictionless(session, cohort, tmp_path, layout):
+    unit, _ = cohort
+    run_export(session, unit.organisation_id, layout=layout).extractall(tmp_path)
+    report = validate(str(tmp_path / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
+    package = json.loads((tmp_path / "datapackage.json").read_text())
+    fields = {f["name"]: f for f in package["resources"][0]["schema"]["fields"]}
+    assert "work_wheel-1" in package["stegvis:codebooks"]
+    if layout == "wide":
+        health = fields["work_wheel_health"]
+        assert health["constraints"] == {"minimum": 1, "maximum": 10}
+        assert health["stegvis:instrument"]["key"] == "work_wheel"
+        assert health["stegvis:instrument"]["reverse"] is False
+        assert fields["kasam13_q1"]["stegvis:instrument"]["reverse"] is True
+
+
+def test_spss_file_carries_variable_and_value_labels(session, cohort, tmp_path):
+    unit, _ = cohort
+    run_export(session, unit.organisation_id, layout="wide").extractall(tmp_path)
+    frame, meta = pyreadstat.read_sav(str(tmp_path / "stegvis-wide.sav"), user_missing=True)
+    labels = dict(zip(meta.column_names, meta.column_labels))
+    assert labels["work_wheel_health"].startswith("Health / Hälsa")
+    assert meta.variable_value_labels["work_wheel_health"][1.0].startswith("Not at all satisfied")
+    assert meta.variable_value_labels["work_wheel_health"][-9.0].startswith("Skipped")
+    assert "cefr_total" in meta.variable_value_labels  # level names: preA1 … C2
+    exit_health = frame.loc[frame["occasion"] == "exit", "work_wheel_health"]
+    assert set(exit_health) == {-9.0}  # skipped, as a declared missing code
+    assert len(frame) == 16
+
+
+def test_every_export_is_audited_with_its_filters(session, cohort):
+    unit, _ = cohort
+    run_export(session, unit.organisation_id, gender="woman", layout="long")
+    event = session.exec(select(AuditEvent).where(AuditEvent.action == "export")).one()
+    assert event.details["filters"]["gender"] == "woman"
+    assert event.details["layout"] == "long" and event.object_type == "evaluation_project"
+
+
+def test_download_from_the_dashboard(client, session, cohort, login_as):
+    unit, _ = cohort
+    login_as("evaluator", units=[unit])
+    response = client.post(f"/evaluator/export?gender=woman&unit={unit.id}",
+                           data={"evaluation": "ESF", "layout": "wide"})
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert {row["gender"] for row in read_csv(archive, "stegvis-wide.csv")} == {"woman"}
+
+
+def test_export_command(app, session, cohort, tmp_path):
+    unit, _ = cohort
+    out = tmp_path / "export.zip"
+    name = session.get(Organisation, unit.organisation_id).name
+    result = app.test_cli_runner().invoke(args=[
+        "export", "--evaluation", "Leverans", "--layout", "long", "--out", str(out),
+        "--organisation", name, "--gender", "man"])
+    assert result.exit_code == 0, result.output
+    rows = read_csv(zipfile.ZipFile(out), "stegvis-long.csv")
+    assert rows and {row["gender"] for row in rows} == {"man"}
