@@ -13,7 +13,7 @@ import json
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ..instruments import Instrument
 from ..instruments.codebook import codebook
@@ -57,7 +57,7 @@ def datapackage(name: str, resource: str, columns: list[Column], instruments: li
         "name": name,
         "title": "Stegvis anonymised export",
         "profile": "tabular-data-package",
-        "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "stegvis:filters": details,
         "stegvis:codebooks": {inst.ident: codebook(inst) for inst in instruments},
         "stegvis:missing_values_spss": {str(k): v for k, v in missing_value_labels().items()},

@@ -2,7 +2,7 @@
 as the participant flow would leave them (completed, stored or discussion-only)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -20,7 +20,7 @@ def add_assessment(session: Session, participant, kind: str, instrument_key: str
                    *, on: date, storage: str = "stored", texts: dict | None = None,
                    completed: bool = True) -> Assessment:
     """A completed assessment with `answers` (item → value, None = skipped) on day `on`."""
-    when = datetime(on.year, on.month, on.day, 10, 0, tzinfo=timezone.utc)
+    when = datetime(on.year, on.month, on.day, 10, 0, tzinfo=UTC)
     assessment = Assessment(
         occasion_id=occasion_of(session, participant, kind).id, participant_id=participant.id,
         instrument_key=instrument_key, instrument_version=1, language="sv", storage=storage,
