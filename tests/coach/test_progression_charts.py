@@ -1,0 +1,71 @@
+"""Every progression chart builder returns a valid plotly figure for 1–4 occasions and skips."""
+import json
+
+import plotly.graph_objects as go
+import pytest
+
+from app.charts import OCCASION_STYLE, figure_json
+from app.charts import progression as charts
+from app.models import OCCASION_ORDER
+
+AREAS = [("health", "Health"), ("network", "Network"), ("language", "Language")]
+LEVELS = ["pre-A1", "A1", "A2", "B1", "B2", "C1", "C2"]
+
+
+def _series(count, *, skipped=False):
+    return [charts.Series(kind, kind.title(), {"health": 3 + i, "network": None if skipped else 5,
+                                                "language": 2 + i})
+            for i, kind in enumerate(OCCASION_ORDER[:count])]
+
+
+def _valid(figure) -> dict:
+    """Round-trip through JSON and let plotly validate every property."""
+    data = json.loads(figure_json(figure))
+    go.Figure(data)
+    return data
+
+
+BUILDERS = {
+    "wheel_radar": lambda s: charts.wheel_radar(AREAS, s, low=1, high=10),
+    "change_bars": lambda s: charts.change_bars(AREAS, s[0], s[-1], axis_title="Change"),
+    "cefr_levels": lambda s: charts.cefr_levels(AREAS, s, level_names=LEVELS),
+    "score_bars": lambda s: charts.score_bars(AREAS, s, axis_title="Score"),
+}
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 4])
+@pytest.mark.parametrize("skipped", [False, True])
+@pytest.mark.parametrize("builder", sorted(BUILDERS))
+def test_builder_makes_a_valid_figure(builder, count, skipped):
+    data = _valid(BUILDERS[builder](_series(count, skipped=skipped)))
+    assert data["data"], "a figure without traces draws nothing"
+    assert "template" in data["layout"] and len(json.dumps(data["layout"]["template"])) < 1000
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 4])
+def test_wheel_is_a_radar_with_one_closed_polygon_per_occasion(count):
+    data = _valid(charts.wheel_radar(AREAS, _series(count), low=1, high=10))
+    assert [trace["type"] for trace in data["data"]] == ["scatterpolar"] * count
+    for trace, kind in zip(data["data"], OCCASION_ORDER):
+        assert trace["r"][0] == trace["r"][-1] and len(trace["r"]) == len(AREAS) + 1
+        assert trace["line"]["color"] == OCCASION_STYLE[kind].colour
+        assert trace["line"]["dash"] == OCCASION_STYLE[kind].dash
+
+
+def test_skipped_area_is_a_gap_not_a_zero():
+    data = _valid(charts.wheel_radar(AREAS, _series(1, skipped=True), low=1, high=10))
+    assert data["data"][0]["r"][1] is None
+
+
+def test_change_bars_show_after_minus_before_and_nothing_for_skips():
+    before, after = _series(2, skipped=True)
+    data = _valid(charts.change_bars(AREAS, before, after, axis_title="Change"))
+    assert data["data"][0]["x"] == [1, None, 1]
+
+
+def test_cefr_axis_is_ordinal_pre_a1_to_c2():
+    data = _valid(charts.cefr_levels(AREAS, _series(2), level_names=LEVELS))
+    assert data["layout"]["xaxis"]["ticktext"] == LEVELS
+    assert data["layout"]["xaxis"]["tickvals"] == list(range(7))
+    markers = [t for t in data["data"] if t.get("mode") == "markers"]
+    assert [t["marker"]["symbol"] for t in markers] == ["circle", "square"]
