@@ -69,6 +69,41 @@ def staff_create(email: str, role: str, organisation: str, password: str) -> Non
     click.echo(f"Created {role} {email}.")
 
 
+def _staff_user(session, email: str):
+    from .services.staff import find_by_email
+
+    user = find_by_email(session, email)
+    if user is None:
+        raise click.ClickException(f"No staff account for {email}.")
+    return user
+
+
+@staff_cli.command("set-password")
+@click.option("--email", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def staff_set_password(email: str, password: str) -> None:
+    """Set a staff user's password (a forgotten one, until self-service reset exists)."""
+    from .services.staff import MIN_PASSWORD_LENGTH, WeakPassword, set_password
+
+    with session_scope(current_app) as session:
+        try:
+            set_password(session, user=_staff_user(session, email), password=password)
+        except WeakPassword:
+            raise click.ClickException(f"Use at least {MIN_PASSWORD_LENGTH} characters.") from None
+    click.echo(f"Password set for {email}.")
+
+
+@staff_cli.command("totp-reset")
+@click.option("--email", required=True)
+def staff_totp_reset(email: str) -> None:
+    """Turn off a staff user's two-factor sign-in (a lost phone); they enrol again when required."""
+    from .services.staff import reset_totp
+
+    with session_scope(current_app) as session:
+        reset_totp(session, user=_staff_user(session, email))
+    click.echo(f"Two-factor sign-in reset for {email}.")
+
+
 def register_commands(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
     from .exports.cli import export_command
