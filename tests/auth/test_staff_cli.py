@@ -6,7 +6,10 @@ from .. import factories
 
 
 def test_set_password_and_totp_reset(app, session):
-    user = factories.make_staff(session, role="coach", totp_secret="JBSWY3DPEHPK3PXP")
+    user = factories.make_staff(session, role="coach")
+    user.totp_secret = "JBSWY3DPEHPK3PXP"
+    session.add(user)
+    session.commit()
     runner = app.test_cli_runner()
     result = runner.invoke(args=["staff", "set-password", "--email", user.email.upper(),
                                  "--password", "a brand new passphrase"])
