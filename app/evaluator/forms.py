@@ -1,7 +1,7 @@
 """Cohort filters (a GET form: bookmarkable, no state change), export and goal forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, RadioField, SelectField, StringField
+from wtforms import BooleanField, DecimalField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .labels import AGE_BAND_CHOICES, EXIT_REASON_CHOICES, GENDER_CHOICES, MEASURE_CHOICES
@@ -42,6 +42,7 @@ class ExportForm(FlaskForm):
         ("wide", _l("Wide: one row per participant and occasion")),
         ("long", _l("Long: one row per answer")),
     ])
+    only_shown_instrument = BooleanField(_l("Only the instrument shown above (otherwise all)"))
 
 
 class GoalForm(FlaskForm):

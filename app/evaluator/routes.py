@@ -57,10 +57,11 @@ def cohort_filter_from(args) -> tuple[CohortFilterForm, cohort_service.CohortFil
     form.validate()
     values = {name: (None if form[name].errors else form[name].data)
               for name in ("unit", "intake_year", "gender", "age_band", "exit_reason", "instrument")}
+    form.instrument.data = values["instrument"] or cohort_service.DEFAULT_INSTRUMENT
     return form, cohort_service.CohortFilter(
         organisation_id=chosen, unit_id=values["unit"], intake_year=values["intake_year"],
         gender=values["gender"], age_band=values["age_band"], exit_reason=values["exit_reason"],
-        instrument_key=values["instrument"] or cohort_service.DEFAULT_INSTRUMENT)
+        instrument_key=form.instrument.data)
 
 
 def _charts(data) -> list[dict]:
@@ -100,8 +101,8 @@ def export():
     if not form.validate():
         flash(_("Give the evaluation a name, then download again."), "error")
         return redirect(url_for("evaluator.cohort", **request.args.to_dict()))
-    if not request.args.get("instrument"):
-        cohort_filter = replace(cohort_filter, instrument_key=None)  # no instrument chosen: all
+    if not form.only_shown_instrument.data:
+        cohort_filter = replace(cohort_filter, instrument_key=None)
     archive = exports.start_export(
         get_session(), cohort_filter, evaluation=form.evaluation.data.strip(),
         layout=form.layout.data, threshold=small_cell_threshold(), **request_actor())

@@ -6,6 +6,7 @@ byte is produced, so an export that is interrupted is still on record.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -63,7 +64,8 @@ def start_export(session: Session, cohort: CohortFilter, *, evaluation: str, lay
     record(session, action="export", staff_id=staff_id, ip=ip, object_type="evaluation_project",
            object_id=project.id, details=details)
     session.commit()
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", evaluation).strip("-").lower() or "export"
+    ascii_name = unicodedata.normalize("NFKD", evaluation).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower() or "export"
     return Export(
         file_name=f"stegvis-{slug}-{layout}-{date.today().isoformat()}.zip",
         chunks=partial(_zip_chunks, session, cohort, project.secret, evaluation, layout, threshold),

@@ -16,6 +16,7 @@ import numpy as np
 from scipy import optimize, stats
 
 CONFIDENCE = 0.95
+_Z = float(stats.norm.ppf(1 - (1 - CONFIDENCE) / 2))
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,19 @@ class Share:
 
 
 def share(k: int, n: int) -> Share:
-    """k of n with the Wilson score interval (scipy's binomtest)."""
+    """k of n with the Wilson score interval.
+
+    The same interval as scipy's `binomtest(k, n).proportion_ci(method="wilson")` (a test
+    checks this), in closed form: the dashboard needs hundreds of them per request and
+    binomtest also computes an exact p-value nobody reads.
+    """
     if n == 0:
         return Share(0, 0, None, None, None)
-    interval = stats.binomtest(int(k), int(n)).proportion_ci(CONFIDENCE, method="wilson")
-    return Share(int(k), int(n), k / n, float(interval.low), float(interval.high))
+    p = k / n
+    z2 = _Z * _Z
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = _Z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return Share(int(k), int(n), p, max(0.0, centre - half), min(1.0, centre + half))
 
 
 @dataclass(frozen=True)
@@ -62,14 +71,22 @@ def cohens_dz(differences: np.ndarray) -> EffectSize | None:
     d = float(diff.mean() / sd)
     t, df, alpha = d * math.sqrt(n), n - 1, 1 - CONFIDENCE
 
+    # The noncentrality's standard error is about √(1 + t²/2df); the root lies well inside.
+    span = 8 * math.sqrt(1 + t * t / (2 * df)) + 1
+
     def bound(target: float) -> float:
         def gap(ncp: float) -> float:
             return stats.nct.cdf(t, df, ncp) - target
 
-        span = 10 + abs(t) * 2
-        return optimize.brentq(gap, t - span, t + span) / math.sqrt(n)
+        return optimize.brentq(gap, t - span, t + span, xtol=1e-4) / math.sqrt(n)
 
-    return EffectSize(d, bound(1 - alpha / 2), bound(alpha / 2))
+    try:
+        return EffectSize(d, bound(1 - alpha / 2), bound(alpha / 2))
+    except ValueError:
+        # scipy's noncentral t loses precision far in the tails at large n; there the normal
+        # approximation (SE² = 1/n + d²/2(n − 1)) agrees with it to the digits shown.
+        half = stats.norm.ppf(1 - alpha / 2) * math.sqrt(1 / n + d * d / (2 * df))
+        return EffectSize(d, d - half, d + half)
 
 
 def wilcoxon_p(differences: np.ndarray) -> float | None:
@@ -77,9 +94,14 @@ def wilcoxon_p(differences: np.ndarray) -> float | None:
     diff = np.asarray(differences, dtype=float)
     if diff.size == 0 or not np.any(diff != 0):
         return None
+    nonzero = np.abs(diff[diff != 0])
+    # Exact for small samples without ties; otherwise the normal approximation with tie
+    # correction (as SPSS does), since scipy would fall back to slow permutations.
+    exact = nonzero.size <= 50 and np.unique(nonzero).size == nonzero.size
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # scipy notes small-n normal approximations
-        return float(stats.wilcoxon(diff, zero_method="wilcox").pvalue)
+        return float(stats.wilcoxon(diff, zero_method="wilcox",
+                                    method="exact" if exact else "asymptotic").pvalue)
 
 
 @dataclass(frozen=True)
