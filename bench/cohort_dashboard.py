@@ -16,19 +16,19 @@ import os
 import random
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, text  # noqa: E402
-from sqlmodel import SQLModel  # noqa: E402
+from sqlalchemy import insert, text
+from sqlmodel import SQLModel
 
-from app import create_app, instruments  # noqa: E402
-from app.db import engine_of, session_scope  # noqa: E402
-from app.instruments.simulate import plausible_answers  # noqa: E402
-from app.migrate import upgrade  # noqa: E402
-from app.models import Answer, Assessment, Occasion, Organisation, Participant, Unit  # noqa: E402
+from app import create_app, instruments
+from app.db import engine_of, session_scope
+from app.instruments.simulate import plausible_answers
+from app.migrate import upgrade
+from app.models import Answer, Assessment, Occasion, Organisation, Participant, Unit
 
 GENDERS = ["woman"] * 9 + ["man"] * 8 + ["other", "prefers_not_to_say", "not_recorded"]
 EXITS = ["work", "studies", "other_programme", "moved", "ill_health", "other", "unknown"]
@@ -59,7 +59,7 @@ def seed(app, participants: int, seed_value: int = 2020) -> float:
     tables = {"participant": Participant.__table__, "occasion": Occasion.__table__,
               "assessment": Assessment.__table__, "answer": Answer.__table__}
     today = date(2026, 11, 1)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
 
     def flush(connection) -> None:
         for name in ("participant", "occasion", "assessment", "answer"):
@@ -91,7 +91,7 @@ def seed(app, participants: int, seed_value: int = 2020) -> float:
                                          or rng.random() > ANSWERED[kind]):
                     continue
                 done = datetime.combine(exit_day if kind == "exit" else planned,
-                                        datetime.min.time(), timezone.utc)
+                                        datetime.min.time(), UTC)
                 for instrument in every:
                     ids["assessment"] += 1
                     aid = ids["assessment"]
@@ -114,9 +114,9 @@ def seed(app, participants: int, seed_value: int = 2020) -> float:
                 flush(connection)
         flush(connection)
         if connection.dialect.name == "postgresql":
-            for name in ids:
+            for name, last in ids.items():
                 connection.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), {max(ids[name], 1)})"))
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), {max(last, 1)})"))
     with engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("ANALYZE"))
