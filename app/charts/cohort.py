@@ -14,20 +14,21 @@ from . import CHANGE_COLOURS, OCCASION_STYLE, new_figure
 
 def means_figure(labels: Sequence[str], cells: Sequence, *, intake_name: str, exit_name: str,
                  axis_title: str) -> go.Figure:
-    """Grouped bars per area: mean at intake and at exit for one group (pairs only)."""
+    """Horizontal grouped bars per area (labels stay readable): mean at intake and at exit."""
     shown = [(label, cell) for label, cell in zip(labels, cells) if cell is not None]
-    figure = new_figure(barmode="group", yaxis={"title": {"text": axis_title}, "rangemode": "tozero"},
-                        xaxis={"automargin": True}, height=360)
+    figure = new_figure(barmode="group", xaxis={"title": {"text": axis_title}, "rangemode": "tozero"},
+                        yaxis={"automargin": True, "autorange": "reversed"},
+                        height=140 + 44 * max(len(shown), 1))
     for name, kind, values in (
         (intake_name, "intake", [cell.intake_mean for _, cell in shown]),
         (exit_name, "exit", [cell.exit_mean for _, cell in shown]),
     ):
         style = OCCASION_STYLE[kind]
         figure.add_bar(
-            name=name, x=[label for label, _ in shown], y=values,
+            name=name, orientation="h", y=[label for label, _ in shown], x=values,
             marker={"color": style.colour, "line": {"color": "#1b1b1b", "width": 1},
                     "pattern": {"shape": "" if kind == "exit" else "/"}},
-            hovertemplate="%{x}<br>" + name + ": %{y:.2f}<extra></extra>",
+            hovertemplate="%{y}<br>" + name + ": %{x:.2f}<extra></extra>",
         )
     return figure
 

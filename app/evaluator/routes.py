@@ -65,7 +65,8 @@ def cohort_filter_from(args) -> tuple[CohortFilterForm, cohort_service.CohortFil
 
 
 def _charts(data) -> list[dict]:
-    labels = [ref_label(data.instrument, row.ref) for row in data.rows]
+    # Charts use the area's name only ("Hälsa", not its explanation); the table has the rest.
+    labels = [ref_label(data.instrument, row.ref).split(":")[0][:40] for row in data.rows]
     names = {"improved": _("Improved"), "same": _("Same"), "worsened": _("Worsened")}
     charts = []
     for group in ("woman", "man", "all"):
