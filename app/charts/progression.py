@@ -31,16 +31,22 @@ Labelled = Sequence[tuple[str, str]]  # (key, label) in display order
 
 
 def wheel_radar(areas: Labelled, series: Sequence[Series], *, low: int, high: int,
-                height: int = 420) -> go.Figure:
-    """A radar with one closed polygon per occasion; a skipped area leaves a gap."""
+                height: int = 420, width: int | None = None, font_size: int = 14,
+                wrap: int | None = None) -> go.Figure:
+    """A radar with one closed polygon per occasion; a skipped area leaves a gap.
+
+    Polar charts get no automatic margins, so the margins leave room for area names, and
+    `wrap` breaks long names onto lines of about that many characters (small printed charts).
+    """
     figure = new_figure(
-        height=height, showlegend=True,
-        polar={"radialaxis": {"range": [0, high], "tickvals": list(range(low, high + 1)),
-                              "angle": 90, "tickfont": {"size": 11}},
+        height=height, width=width, showlegend=True, font={"size": font_size},
+        polar={"radialaxis": {"range": [0, high], "tickvals": list(range(low, high + 1, 3)),
+                              "angle": 90, "tickfont": {"size": font_size - 3}},
                "angularaxis": {"direction": "clockwise", "rotation": 90}},
-        margin={"l": 64, "r": 64, "t": 24, "b": 24},
+        margin={"l": 8 * font_size, "r": 8 * font_size, "t": (3 if wrap else 2) * font_size,
+                "b": (3 if wrap else 2) * font_size},
     )
-    theta = [label for _key, label in areas]
+    theta = [wrap_words(label, wrap) if wrap else label for _key, label in areas]
     for one in series:
         style = OCCASION_STYLE[one.occasion]
         r = [one.values.get(key) for key, _label in areas]
@@ -125,7 +131,8 @@ def score_bars(parts: Labelled, series: Sequence[Series], *, axis_title: str,
         figure.add_trace(go.Bar(
             x=[label for _key, label in parts], y=values, name=one.label,
             marker={"color": style.colour,
-                    "pattern": {"shape": OCCASION_PATTERN[one.occasion], "fgcolor": "#ffffff"},
+                    "pattern": {"shape": OCCASION_PATTERN[one.occasion], "fgcolor": "#ffffff",
+                                "fillmode": "overlay"},
                     "line": {"color": "#1b1b1b", "width": 1}},
             text=[_number(v) for v in values], textposition="outside", cliponaxis=False,
             hovertemplate="%{x}: %{text}<extra>" + one.label + "</extra>",
@@ -133,13 +140,24 @@ def score_bars(parts: Labelled, series: Sequence[Series], *, axis_title: str,
     return figure
 
 
+def wrap_words(text: str, width: int) -> str:
+    """`text` broken with plotly's `<br>` before words that would pass `width` characters."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def _delta(before: float | None, after: float | None) -> float | None:
     return None if before is None or after is None else after - before
 
 
 def _signed(value: float | None) -> str:
-    return "" if value is None else f"{value:+g}"
+    return "" if value is None else f"{round(value, 1):+g}"
 
 
 def _number(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+    return "" if value is None else f"{round(value, 1):g}"

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from .. import instruments
 from ..charts import figure_json
@@ -90,11 +90,14 @@ def _fill(panel: Panel, series: list[OccasionResult], *, compact: bool, chart_id
         _subscales(panel, instrument, series, compact=compact, chart_id=chart_id)
 
 
-def occasion_label(result: OccasionResult) -> str:
-    """'Exit (12 Mar 2026)', marked when the answers are not saved."""
+def occasion_label(result: OccasionResult, *, with_date: bool = True) -> str:
+    """'Exit (2026-03-12)', marked when the answers are not saved. ISO dates, as Swedish
+    offices write them, read the same in every language and direction."""
     when = result.completed_at.date() if result.completed_at else result.planned_date
-    label = _("%(occasion)s (%(date)s)", occasion=OCCASION_LABELS[result.kind],
-              date=format_date(when, "medium") if when else MISSING)
+    label = str(OCCASION_LABELS[result.kind])
+    if with_date:
+        label = _("%(occasion)s (%(date)s)", occasion=label,
+                  date=when.isoformat() if when else MISSING)
     return _("%(label)s, not saved", label=label) if result.not_saved else label
 
 
@@ -108,20 +111,25 @@ def _series(rows: list[OccasionResult], values) -> list[charts.Series]:
 
 
 def _format(value) -> str:
+    """Scores to one decimal at most (KASAM subscales can be fractional after substitution)."""
     if value is None:
         return MISSING
-    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
+    return f"{round(value, 1):g}" if isinstance(value, (int, float)) else str(value)
 
 
 def _signed(before, after) -> str:
     if before is None or after is None:
         return MISSING
-    return f"{after - before:+g}"
+    return f"{round(after - before, 1):+g}"
 
 
-def _table(caption: str, rows_spec, series: list[OccasionResult], values, name=_format) -> Table:
-    """Rows × occasions, plus first → latest change when there are two or more occasions."""
-    headers = [_("Area")] + [occasion_label(r) for r in series]
+def _table(caption: str, rows_spec, series: list[OccasionResult], values, name=_format, *,
+           compact: bool = False) -> Table:
+    """Rows × occasions, plus first → latest change when there are two or more occasions.
+
+    The printed report names occasions without dates (its header has them) to save width.
+    """
+    headers = [_("Area")] + [occasion_label(r, with_date=not compact) for r in series]
     if len(series) > 1:
         headers.append(_("Change"))
     rows = []
@@ -134,14 +142,15 @@ def _table(caption: str, rows_spec, series: list[OccasionResult], values, name=_
 
 
 def _wheel(panel, instrument: Instrument, series, *, compact, chart_id) -> None:
+    # An optional area nobody named at any occasion (the work wheel's "something else") is left out.
     areas = [(item.key, short_label(localized_now(instrument, item.key)))
-             for item in instrument.scored_items]
+             for item in instrument.scored_items
+             if not item.skippable or any(r.scores.items.get(item.key) is not None for r in series)]
     scale = instrument.scale_of(instrument.scored_items[0])
     data = _series(series, lambda r: dict(r.scores.items))
-    radar = charts.wheel_radar(areas, data, low=scale.min, high=scale.max,
-                               height=300 if compact else 420)
-    if compact:  # the printed page: a fixed size, so screen and paper draw it alike
-        radar.update_layout(width=340, showlegend=True, margin={"l": 56, "r": 56, "t": 16, "b": 16})
+    # The printed page gets a fixed size, so screen and paper draw it alike.
+    size = {"height": 220, "width": 330, "font_size": 9, "wrap": 16} if compact else {"height": 440}
+    radar = charts.wheel_radar(areas, data, low=scale.min, high=scale.max, **size)
     panel.charts.append(Chart(f"{chart_id}-radar", figure_json(radar),
                               _("%(title)s: one line per occasion, 1 = not at all satisfied, "
                                 "10 = completely satisfied.", title=panel.title)))
@@ -151,7 +160,7 @@ def _wheel(panel, instrument: Instrument, series, *, compact, chart_id) -> None:
                                   _("Change per area from %(first)s to %(last)s.",
                                     first=data[0].label, last=data[-1].label)))
     panel.table = _table(_("%(title)s: answers per area (– = skipped)", title=panel.title),
-                         areas, series, lambda r: r.scores.items)
+                         areas, series, lambda r: r.scores.items, compact=compact)
 
 
 def _levels(panel, instrument: Instrument, series, *, compact, chart_id) -> None:
@@ -168,11 +177,13 @@ def _levels(panel, instrument: Instrument, series, *, compact, chart_id) -> None
     overall = [("total", _("Overall level"))]
     panel.table = _table(_("Level per skill (– = skipped)"), skills + overall, series,
                          lambda r: {**r.scores.items, "total": r.scores.total},
-                         name=lambda v: MISSING if v is None else names[int(v) - scale.min])
+                         name=lambda v: MISSING if v is None else names[int(v) - scale.min],
+                         compact=compact)
     # The change column counts steps on the level scale.
-    for label, cells in panel.table.rows:
+    for _label, cells in panel.table.rows:
         if len(series) > 1 and cells[-1] != MISSING:
-            cells[-1] = _("%(steps)s steps", steps=cells[-1])
+            cells[-1] = ngettext("%(steps)s step", "%(steps)s steps", abs(int(cells[-1])),
+                                 steps=cells[-1])
 
 
 def level_display(name: str) -> str:
@@ -190,7 +201,7 @@ def _subscales(panel, instrument: Instrument, series, *, compact, chart_id) -> N
                                   figure_json(charts.score_bars(parts, data, axis_title=_("Score"))),
                                   _("Total and subscales at each occasion.")))
     panel.table = _table(_("%(title)s: total and subscales (– = too many skipped)", title=panel.title),
-                         parts, series, values)
+                         parts, series, values, compact=compact)
     if len(series) > 1:
         first, last = series[0], series[-1]
         report = change(first.instrument, first.scores, last.scores, after_instrument=last.instrument)

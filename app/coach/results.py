@@ -95,4 +95,6 @@ def report(participant_id: int):
         "coach/report.html", participant=person, unit=unit, before=before, after=after,
         panels=list(zip(shown, swedish)), texts=report_texts(), sv=sv_texts,
         bilingual=not person.preferred_language.startswith("sv"),
-        done=sorted({r.kind for s in results.values() for r in s}, key=OCCASION_ORDER.index))
+        done=sorted({r.kind for s in results.values() for r in s}, key=OCCASION_ORDER.index),
+        dates={r.kind: (r.completed_at.date() if r.completed_at else r.planned_date).isoformat()
+               for s in results.values() for r in s})

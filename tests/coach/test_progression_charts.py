@@ -69,3 +69,10 @@ def test_cefr_axis_is_ordinal_pre_a1_to_c2():
     assert data["layout"]["xaxis"]["tickvals"] == list(range(7))
     markers = [t for t in data["data"] if t.get("mode") == "markers"]
     assert [t["marker"]["symbol"] for t in markers] == ["circle", "square"]
+
+
+def test_long_area_names_wrap_on_small_charts():
+    assert charts.wrap_words("Alcohol, tobacco and other drugs", 14) == "Alcohol,<br>tobacco and<br>other drugs"
+    data = _valid(charts.wheel_radar([("a", "Alcohol, tobacco and other drugs")], _series(1),
+                                     low=1, high=10, wrap=14))
+    assert data["data"][0]["theta"][0] == "Alcohol,<br>tobacco and<br>other drugs"
