@@ -8,7 +8,7 @@ PG_TEST_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install migrate demo translations extract-strings update-catalogs compile-catalogs check-strings assets clean
+.PHONY: run test install migrate demo translations extract-strings update-catalogs compile-catalogs assets clean
 
 install: $(VENV)/.installed compile-catalogs assets
 
@@ -39,25 +39,20 @@ endif
 
 # Translations: one pipeline for app strings and instrument texts (babel.cfg has the extractor).
 # The Swedish instrument texts come from the definitions (`flask instruments sync-sv`).
-EXTRACT := $(BIN)/pybabel extract --quiet -F babel.cfg -c Translators: -k _l -k lazy_pgettext:1c,2 \
-	--sort-by-file --omit-header --no-location
+EXTRACT := $(BIN)/pybabel -q extract -F babel.cfg -c Translators: -k _l -k lazy_pgettext:1c,2 \
+	--sort-by-file --add-location=file --project=Stegvis
 
 extract-strings: $(VENV)/.installed
 	$(EXTRACT) -o translations/messages.pot .
 
 update-catalogs: extract-strings
-	$(BIN)/pybabel update --quiet -i translations/messages.pot -d translations --no-fuzzy-matching --omit-header --no-location
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching
 	$(FLASK) instruments sync-sv translations/sv/LC_MESSAGES/messages.po
 
 compile-catalogs: $(VENV)/.installed
-	if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(BIN)/pybabel compile --quiet -d translations; fi
+	if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(BIN)/pybabel -q compile -d translations; fi
 
 translations: update-catalogs compile-catalogs
-
-# Fails when messages.pot is stale: a string was added without `make translations`.
-check-strings: $(VENV)/.installed
-	$(EXTRACT) -o /tmp/stegvis-check.pot .
-	diff -u translations/messages.pot /tmp/stegvis-check.pot
 
 # The slim plotly.js bundle and its CSS (see assets/plotly/build.sh), rebuilt when its recipe changes.
 assets: static/vendor/plotly.min.js
