@@ -37,9 +37,9 @@ def caseload():
         rows, today=today, unit_id=form.unit.data or None,
         status=caseload_service.CaseloadFilter(form.status.data or "all"),
         sort=caseload_service.CaseloadSort(form.sort.data or "due"))
-    page, pages = caseload_service.page_of(chosen, form.page.data or 1)
+    page, pages, number = caseload_service.page_of(chosen, form.page.data or 1)
     return render_template("coach/caseload.html", form=form, rows=page, total=len(chosen),
-                           pages=pages, today=today, invite_form=EmptyForm())
+                           pages=pages, page_number=number, today=today, invite_form=EmptyForm())
 
 
 @bp.get("/due")
@@ -48,8 +48,10 @@ def due():
     db = get_session()
     today = date.today()
     rows = caseload_service.caseload(db, unit_ids=unit_ids_of(db, current_user))
+    page, pages, number = caseload_service.page_of(caseload_service.due_list(rows, today=today),
+                                                   request.args.get("page", 1, type=int))
     return render_template(
-        "coach/due.html", rows=caseload_service.due_list(rows, today=today), today=today,
+        "coach/due.html", rows=page, pages=pages, page_number=number, today=today,
         rates=caseload_service.response_rates(rows, today=today), invite_form=EmptyForm(),
         window=caseload_service.DUE_WINDOW_DAYS)
 

@@ -234,11 +234,12 @@ def response_rates(rows: Iterable[CaseloadRow], *, today: date) -> list[Response
     return [ResponseRate(kind, eligible[kind], done[kind]) for kind in OCCASION_ORDER]
 
 
-def page_of(rows: Sequence[CaseloadRow], page: int, size: int = PAGE_SIZE) -> tuple[list[CaseloadRow], int]:
-    """One page of rows and the number of pages (at least 1)."""
+def page_of(rows: Sequence[CaseloadRow], page: int,
+            size: int = PAGE_SIZE) -> tuple[list[CaseloadRow], int, int]:
+    """One page of rows, the number of pages (at least 1) and the page number actually shown."""
     pages = max(1, -(-len(rows) // size))
     page = min(max(page, 1), pages)
-    return list(rows[(page - 1) * size: page * size]), pages
+    return list(rows[(page - 1) * size: page * size]), pages, page
 
 
 def row_of(session: Session, participant: Participant) -> CaseloadRow:

@@ -132,3 +132,10 @@ def test_caseload_page_query_count_does_not_grow_with_participants(app, client, 
     at_50 = _queries_for_caseload_page(app, client, session, unit, 45)  # 50 in all
     assert at_5 == at_50
     assert at_5 <= 6, at_5  # the user, their units (for the filter and the query), the caseload
+
+
+def test_pages_hold_a_hundred_rows_and_clamp_the_page_number():
+    rows = list(range(250))
+    assert caseload.page_of(rows, 3) == (rows[200:], 3, 3)
+    assert caseload.page_of(rows, 99)[2] == 3 and caseload.page_of(rows, 0)[2] == 1
+    assert caseload.page_of([], 1) == ([], 1, 1)
