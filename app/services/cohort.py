@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from sqlalchemy import Float, case, distinct, extract, func, or_
+from sqlalchemy import Float, case, extract, func, or_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 from sqlmodel import Session, select
@@ -115,9 +115,16 @@ def comparable_versions(instrument: Instrument) -> list[int]:
             if instruments.comparable(instrument, other)]
 
 
-def pivoted_answers(instrument: Instrument, kind: str):
-    """One row per completed, stored assessment of `instrument` at `kind`: participant, day,
-    and the raw value of every scored item as a column (conditional aggregates)."""
+def cohort_members(cohort: CohortFilter):
+    """The ids of the cohort's participants, as a subquery to restrict assessments early."""
+    return (select(Participant.id).join(Unit, Unit.id == Participant.unit_id)
+            .where(*participant_conditions(cohort)))
+
+
+def pivoted_answers(instrument: Instrument, kind: str, cohort: CohortFilter):
+    """One row per completed, stored assessment of `instrument` at `kind` in the cohort:
+    participant, day, and the raw value of every scored item as a column (conditional
+    aggregates; the cohort restriction lets a small cohort skip everyone else's answers)."""
     items = [
         func.max(case((Answer.item_key == item.key, Answer.value))).label(item.key)
         for item in instrument.scored_items
@@ -130,6 +137,7 @@ def pivoted_answers(instrument: Instrument, kind: str):
             Occasion.kind == kind,
             Assessment.instrument_key == instrument.key,
             Assessment.instrument_version.in_(comparable_versions(instrument)),
+            Assessment.participant_id.in_(cohort_members(cohort)),
             *counted_assessment(),
         )
         .group_by(Assessment.id, Assessment.participant_id, Assessment.completed_at)
@@ -137,14 +145,10 @@ def pivoted_answers(instrument: Instrument, kind: str):
     )
 
 
-def _column(rows: list, index: int) -> np.ndarray:
-    return np.array([np.nan if row[index] is None else row[index] for row in rows], dtype=float)
-
-
 def fetch_scores(session: Session, cohort: CohortFilter, instrument: Instrument) -> CohortScores:
     """Scores at intake and exit for everyone in the cohort with either assessment."""
-    intake = pivoted_answers(instrument, OccasionKind.INTAKE.value)
-    exit_ = pivoted_answers(instrument, OccasionKind.EXIT.value)
+    intake = pivoted_answers(instrument, OccasionKind.INTAKE.value, cohort)
+    exit_ = pivoted_answers(instrument, OccasionKind.EXIT.value, cohort)
     keys = [item.key for item in instrument.scored_items]
     query = (
         select(
@@ -158,15 +162,15 @@ def fetch_scores(session: Session, cohort: CohortFilter, instrument: Instrument)
                or_(intake.c.participant_id.is_not(None), exit_.c.participant_id.is_not(None)))
     )
     rows = session.exec(query).all()
+    # One conversion for all numeric columns: numpy turns SQL NULL (None) into NaN.
+    numbers = np.array([row[2:] for row in rows], dtype=float).reshape(len(rows), 2 + 2 * len(keys))
     width = len(keys)
-    before = {k: _column(rows, 4 + i) for i, k in enumerate(keys)}
-    after = {k: _column(rows, 4 + width + i) for i, k in enumerate(keys)}
     return CohortScores(
         gender=np.array([row[0] for row in rows], dtype=object),
         intake_year=np.array([int(row[1]) for row in rows], dtype=int),
-        days=_column(rows, 3) - _column(rows, 2),
-        intake=score_columns(instrument, before),
-        exit=score_columns(instrument, after),
+        days=numbers[:, 1] - numbers[:, 0],
+        intake=score_columns(instrument, {k: numbers[:, 2 + i] for i, k in enumerate(keys)}),
+        exit=score_columns(instrument, {k: numbers[:, 2 + width + i] for i, k in enumerate(keys)}),
     )
 
 
@@ -190,19 +194,19 @@ def reliable_change_sd(instrument: Instrument) -> dict[str, float]:
 def funnel_counts(session: Session, cohort: CohortFilter) -> dict[str, list[int]]:
     """Per unit: registered, and with any completed stored assessment at intake, exit and
     follow-up, in one grouped query."""
+    kinds = (OccasionKind.INTAKE, OccasionKind.EXIT, OccasionKind.FOLLOW_UP)
     done = (
-        select(Assessment.participant_id, Occasion.kind)
+        select(Assessment.participant_id,
+               *[func.max(case((Occasion.kind == kind.value, 1), else_=0)).label(kind.value)
+                 for kind in kinds])
         .join(Occasion, Occasion.id == Assessment.occasion_id)
-        .where(*counted_assessment())
-        .distinct()
+        .where(Assessment.participant_id.in_(cohort_members(cohort)), *counted_assessment())
+        .group_by(Assessment.participant_id)
         .subquery("done")
     )
-    stages = [
-        func.count(distinct(case((done.c.kind == kind, Participant.id))))
-        for kind in (OccasionKind.INTAKE, OccasionKind.EXIT, OccasionKind.FOLLOW_UP)
-    ]
     query = (
-        select(Unit.name, func.count(distinct(Participant.id)), *stages)
+        select(Unit.name, func.count(Participant.id),
+               *[func.coalesce(func.sum(done.c[kind.value]), 0) for kind in kinds])
         .join(Unit, Unit.id == Participant.unit_id)
         .outerjoin(done, done.c.participant_id == Participant.id)
         .where(*participant_conditions(cohort))
