@@ -51,11 +51,18 @@ def test_idle_limit_comes_from_settings(app, client, login_as):
     assert client.get("/coach/").status_code == 302
 
 
+def _in_english(session, user):
+    """Signed-in pages follow the user's language; assertions read the English msgids."""
+    user.preferred_language = "en"
+    session.add(user)
+    session.commit()
+    return user
+
+
 def test_change_own_password(client, session, login_as):
-    user = login_as("coach")
+    user = _in_english(session, login_as("coach"))
     new = "a much longer new passphrase"
-    wrong = client.post("/account/password", data={"current": "nope", "new": new, "confirm": new},
-                        headers={"Accept-Language": "en"})
+    wrong = client.post("/account/password", data={"current": "nope", "new": new, "confirm": new})
     assert "not your current password" in wrong.get_data(as_text=True)
     ok = client.post("/account/password",
                      data={"current": factories.PASSWORD, "new": new, "confirm": new})
@@ -65,10 +72,9 @@ def test_change_own_password(client, session, login_as):
     assert client.post("/login", data={"email": user.email, "password": new}).status_code == 302
 
 
-def test_short_new_password_is_refused(client, login_as):
-    login_as("coach")
+def test_short_new_password_is_refused(client, session, login_as):
+    _in_english(session, login_as("coach"))
     response = client.post("/account/password",
-                           data={"current": factories.PASSWORD, "new": "short", "confirm": "short"},
-                           headers={"Accept-Language": "en"})
+                           data={"current": factories.PASSWORD, "new": "short", "confirm": "short"})
     assert response.status_code == 200
     assert "at least 12 characters" in response.get_data(as_text=True)

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from app import instruments
+from app.charts import OCCASION_STYLE
 
 from .. import factories
 from .filled import fill_in
@@ -103,9 +104,15 @@ def test_report_is_in_the_participants_language_with_action_plan(client, session
     islands = _islands(html)
     # Wheels drawn; KASAM is for the coach only, so the report says so instead of printing it.
     assert set(islands) == {"report-work_wheel-radar", "report-health_wheel-radar"}
-    assert [t["name"].split(" (")[0] for t in islands["report-work_wheel-radar"]["data"]] == ["Intake", "Exit"]
-    assert "not printed" in html
+    assert _occasions(islands["report-work_wheel-radar"]) == ["intake", "exit"]
+    kasam = re.search(r'<section class="report-panel report-kasam13">(.*?)</section>', html, re.DOTALL)
+    assert 'class="note"' in kasam.group(1) and "<table" not in kasam.group(1)
     assert html.count('class="write-line"') == 5
     midway = client.get(f"/coach/participants/{participant.id}/report?before=midway&after=exit")
-    names = [t["name"].split(" (")[0] for t in _islands(midway.get_data(as_text=True))["report-work_wheel-radar"]["data"]]
-    assert names == ["Midway", "Exit"]
+    assert _occasions(_islands(midway.get_data(as_text=True))["report-work_wheel-radar"]) == ["midway", "exit"]
+
+
+def _occasions(figure) -> list[str]:
+    """Which occasions a figure's traces draw, told by their style (labels are translated)."""
+    by_colour = {style.colour: kind for kind, style in OCCASION_STYLE.items()}
+    return [by_colour[trace["line"]["color"]] for trace in figure["data"]]
