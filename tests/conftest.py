@@ -115,7 +115,11 @@ def session(app):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A browser that prefers English, so asserts read the msgids; tests of other languages
+    send their own Accept-Language or choose a language in the flow."""
+    test_client = app.test_client()
+    test_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return test_client
 
 
 @pytest.fixture
@@ -129,6 +133,18 @@ def login_as(client, session):
         return user
 
     return sign_in
+
+
+@pytest.fixture
+def translated(app):
+    """`translated("ar", "Next")`: a msgid as the catalog renders it, for language-aware asserts."""
+    from flask_babel import force_locale, gettext
+
+    def render(locale: str, msgid: str, **values) -> str:
+        with app.test_request_context(), force_locale(locale):
+            return gettext(msgid, **values)
+
+    return render
 
 
 def pytest_terminal_summary(terminalreporter):

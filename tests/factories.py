@@ -41,6 +41,7 @@ def make_staff(session: Session, *, role: str = "coach", units: list[Unit] | Non
         password=overrides.pop("password", PASSWORD),
         role=role,
         unit_ids=[unit.id for unit in units],
+        preferred_language=overrides.pop("preferred_language", "en"),  # tests read English
         **overrides,
     )
     if not active:

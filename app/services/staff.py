@@ -31,6 +31,7 @@ def create_staff(
     role: Role | str,
     unit_ids: list[int] = (),
     display_name: str = "",
+    preferred_language: str = "sv",
 ) -> StaffUser:
     """A new staff user working in `unit_ids`."""
     if find_by_email(session, email):
@@ -41,6 +42,7 @@ def create_staff(
         password_hash=hash_password(password),
         role=Role(role).value,
         display_name=display_name,
+        preferred_language=preferred_language,
     )
     session.add(user)
     session.flush()

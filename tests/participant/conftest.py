@@ -1,12 +1,15 @@
 """Participant fixtures: an invitation opened in a test client, with languages on offer.
 
-Languages are offered when their catalog exists; tests point the app at a folder of empty
-catalogs so they do not depend on which translations are finished.
+Languages are offered when their catalog exists; tests that need a language whose catalog is
+not written yet point the app at a copy of the real catalogs with an empty one added.
 """
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
+from app.config import PROJECT_ROOT
 from app.i18n import _catalog_exists
 from app.services import invitations
 from tests.factories import make_participant
@@ -16,14 +19,17 @@ ALL_FOUR = ["work_wheel", "health_wheel", "cefr", "kasam13"]
 
 @pytest.fixture
 def catalogs(app, tmp_path):
-    """Offer the given languages (default sv and ar) by giving each an (empty) catalog."""
+    """Offer extra languages (e.g. fa_AF) by adding an empty catalog beside copies of the real ones."""
+    directory = tmp_path / "translations"
+    shutil.copytree(PROJECT_ROOT / "translations", directory)
 
     def offer(*codes: str) -> None:
-        for code in codes or ("sv", "ar"):
-            folder = tmp_path / "translations" / code / "LC_MESSAGES"
+        for code in codes:
+            folder = directory / code / "LC_MESSAGES"
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / "messages.po").write_text("", encoding="utf-8")
-        app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(tmp_path / "translations")
+            if not (folder / "messages.po").exists():
+                (folder / "messages.po").write_text("", encoding="utf-8")
+        app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(directory)
         _catalog_exists.cache_clear()
 
     offer()
@@ -52,9 +58,10 @@ def invite(app, session, participant):
 
 @pytest.fixture
 def opened(client, invite, catalogs):
-    """An invitation opened by the test client with `language` chosen; returns the invitation."""
+    """An invitation opened with `language` chosen (English by default, so asserts read the
+    msgids); returns the invitation."""
 
-    def make(keys=ALL_FOUR, language="sv", **kwargs):
+    def make(keys=ALL_FOUR, language="en", **kwargs):
         invitation, link = invite(keys, **kwargs)
         assert client.get(link).status_code == 302
         response = client.post("/answer/language", data={"language": language, "next": "/answer/"})

@@ -132,11 +132,13 @@ def test_skip_only_where_allowed(client, session, opened):
     assert skipped.skipped and skipped.value is None
 
 
-def test_consent_is_recorded_with_text_version_before_health_questions(client, session, opened):
+def test_consent_is_recorded_with_text_version_before_health_questions(client, session, opened, translated):
     invitation = opened(keys=["health_wheel"], language="ar")
     assert client.get("/answer/health_wheel/sleep").headers["Location"].endswith("/answer/health_wheel/start")
     refused = client.post("/answer/health_wheel/start", data={})
-    assert refused.status_code == 200 and "Choose what should happen with your answers." in refused.get_data(as_text=True)
+    message = translated("ar", "Choose what should happen with your answers.")
+    assert message != "Choose what should happen with your answers."  # the page speaks Arabic
+    assert refused.status_code == 200 and message in refused.get_data(as_text=True)
     client.post("/answer/health_wheel/start", data={"consent": "discussion_only"})
     consent = session.exec(select(Consent)).one()
     assert (consent.choice, consent.text_version, consent.language) == ("discussion_only", "health-consent-1", "ar")

@@ -35,13 +35,16 @@ def break_link(app, session, invitation, link, reason):
 
 @pytest.mark.parametrize("reason, status", [
     ("unknown", 404), ("tampered", 404), ("expired", 410), ("revoked", 410), ("closed", 410)])
-def test_each_dead_link_gets_the_friendly_page(app, client, session, invite, catalogs, reason, status):
+def test_each_dead_link_gets_the_friendly_page(app, client, session, invite, catalogs, reason, status,
+                                               translated):
     invitation, link = invite(["work_wheel"])
     response = client.get(break_link(app, session, invitation, link, reason),
                           headers={"Accept-Language": "ar"})
     page = response.get_data(as_text=True)
     assert response.status_code == status
-    assert "Ask your coach for a new link." in page
+    message = "Ask your coach for a new link. Your answers that were saved are not lost."
+    assert translated("ar", message) in page and translated("ar", message) != message
+    assert translated("sv", message) in page  # easy Swedish as well
     assert '<div class="message-box" lang="sv" dir="ltr">' in page  # easy Swedish as well
     assert '<html lang="ar" dir="rtl">' in page  # the browser's language
     assert "Traceback" not in page and invitation.short_code not in page
