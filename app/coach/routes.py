@@ -12,7 +12,6 @@ from ..models import Unit
 from ..services import caseload as caseload_service
 from ..services import occasions as occasion_service
 from ..services import participants as participant_service
-from ..services.background import update_background
 from ..services.staff import unit_ids_of
 from . import bp
 from .access import participant_for, units_of
@@ -82,10 +81,9 @@ def edit(participant_id: int):
     form = ParticipantForm(obj=participant)
     del form.unit, form.intake_date  # the unit and the plan stay; occasions move on their own page
     if form.validate_on_submit():
-        update_background(db, participant=participant, gender=form.gender.data,
-                          birth_year=form.birth_year.data,
-                          preferred_language=form.preferred_language.data,
-                          display_name=form.display_name.data)
+        participant_service.update_background(
+            db, participant=participant, gender=form.gender.data, birth_year=form.birth_year.data,
+            preferred_language=form.preferred_language.data, display_name=form.display_name.data)
         flash(_("Saved."), "success")
         return redirect(url_for("coach.participant", participant_id=participant.id))
     return render_template("coach/participant_form.html", form=form, participant=participant)

@@ -1,4 +1,4 @@
-"""Enrolling participants, planning their occasions, recording exit."""
+"""Enrolling participants, planning their occasions, correcting background, recording exit."""
 from __future__ import annotations
 
 import calendar
@@ -76,6 +76,26 @@ def enrol(
         session.commit()
         return participant
     raise RuntimeError("could not draw a free participant code in five attempts")
+
+
+def update_background(
+    session: Session,
+    *,
+    participant: Participant,
+    gender: str,
+    birth_year: int | None,
+    preferred_language: str,
+    display_name: str | None,
+) -> Participant:
+    """Store corrected background variables (what evaluators break results down by)."""
+    _check_background(gender, participant.exit_reason)
+    participant.gender = str(gender)
+    participant.birth_year = birth_year
+    participant.preferred_language = preferred_language
+    participant.display_name = display_name or None
+    session.add(participant)
+    session.commit()
+    return participant
 
 
 def record_exit(
