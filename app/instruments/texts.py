@@ -194,21 +194,26 @@ def localized(
     return _fill(translations.pgettext(f"{instrument.ident}.{ref}", text.en), values)
 
 
+class RequestCatalog:
+    """Flask-Babel's catalog for the current request, in the `Translations` shape."""
+
+    def pgettext(self, context: str, message: str) -> str:
+        import flask_babel  # request-time only; the pure path above needs no Flask
+
+        return str(flask_babel.pgettext(context, message))
+
+
 def localized_now(
     instrument: Instrument, ref: str, *, licences: Iterable = (), **values: str
 ) -> str:
     """`localized()` for the current request's locale, through Flask-Babel's catalogs."""
-    import flask_babel  # request-time only; the pure path above needs no Flask
-
-    class _RequestCatalog:
-        def pgettext(self, context: str, message: str) -> str:
-            return str(flask_babel.pgettext(context, message))
+    import flask_babel
 
     return localized(
         instrument,
         ref,
         str(flask_babel.get_locale() or "sv"),
-        translations=_RequestCatalog(),
+        translations=RequestCatalog(),
         licences=licences,
         **values,
     )

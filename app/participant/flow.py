@@ -16,7 +16,7 @@ from wtforms import SelectChoice
 from .. import instruments
 from ..instruments import Instrument, Item
 from ..instruments.scoring import InvalidAnswer
-from ..instruments.texts import anchor_ref, language_name, localized, text_entries
+from ..instruments.texts import RequestCatalog, anchor_ref, language_name, localized, text_entries
 from ..models import Answer, Assessment, Invitation, Organisation, Participant, Unit
 from ..services import assessments
 
@@ -234,7 +234,7 @@ def begin_texts(instrument: Instrument, assessment: Assessment | None, locale: s
     values = {"language": language_name(target, locale)} if needs_target_language(instrument) else {}
     if needs_target_language(instrument) and assessment is None:
         values = {"language": _("the language")}  # Translators: stands for the language chosen below
-    catalog = request_catalog()
+    catalog = RequestCatalog()
     return {ref: localized(instrument, ref, locale, translations=catalog, **values)
             for ref in ("title", "intro")}
 
@@ -280,13 +280,3 @@ def chosen_value(form, answer: Answer | None) -> str | None:
     return answer.text if answer.text is not None else str(answer.value)
 
 
-class _RequestCatalog:
-    """Flask-Babel's catalog for the request, in the shape `texts.localized` expects."""
-
-    def pgettext(self, context: str, message: str) -> str:
-        return str(flask_babel.pgettext(context, message))
-
-
-def request_catalog() -> _RequestCatalog:
-    """The request's translations for instrument texts (Arabic and later languages)."""
-    return _RequestCatalog()

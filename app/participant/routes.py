@@ -14,6 +14,7 @@ from ..extensions import limiter
 from ..i18n import current_language, offered_languages
 from ..i18n import language as language_named
 from ..instruments.scoring import InvalidAnswer
+from ..instruments.texts import RequestCatalog
 from ..models import Invitation
 from ..services import assessments, invitations
 from ..services.invitations import InvitationUnavailable
@@ -187,7 +188,7 @@ def question(key: str, item_key: str):
                                          ip=request.remote_addr))
     answers = assessments.answers_of(get_session(), assessment)
     screen = flow.question_screen(
-        instrument, item, locale=current_language().code, translations=flow.request_catalog(),
+        instrument, item, locale=current_language().code, translations=RequestCatalog(),
         target_language=assessment.target_language, bilingual=g.invitation.bilingual, answers=answers)
     return render_template(
         "participant/question.html", screen=screen, form=form, error=error,
@@ -209,5 +210,5 @@ def thanks():
 def own_results():
     """The participant's own results, where the instrument allows it; no one else's."""
     found = results.results_for(get_session(), g.invitation, locale=current_language().code,
-                                translations=flow.request_catalog())
+                                translations=RequestCatalog())
     return render_template("participant/results.html", results=found, size=results.CHART_SIZE)
