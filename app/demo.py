@@ -13,8 +13,21 @@ from sqlmodel import Session, select
 from . import instruments
 from .instruments.scoring import validate
 from .instruments.simulate import plausible_answers
-from .models import (OCCASION_ORDER, Answer, Assessment, Consent, ExitReason, Gender, Occasion,
-                     Organisation, Participant, Role, StaffUnit, Unit, utcnow)
+from .models import (
+    OCCASION_ORDER,
+    Answer,
+    Assessment,
+    Consent,
+    ExitReason,
+    Gender,
+    Occasion,
+    Organisation,
+    Participant,
+    Role,
+    StaffUnit,
+    Unit,
+    utcnow,
+)
 from .models.participants import CODE_ALPHABET, CODE_LENGTH
 from .services import participants as participant_service
 from .services.staff import create_staff, find_by_email

@@ -10,7 +10,6 @@ from wtforms import (
     IntegerField,
     RadioField,
     SearchField,
-    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -19,15 +18,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .. import instruments
+from ..choices import as_choices
 from ..i18n import LANGUAGES
 from ..models import OCCASION_ORDER
 from ..services.caseload import CaseloadFilter, CaseloadSort
-from .labels import EXIT_REASON_LABELS, GENDER_LABELS, MODE_LABELS, OCCASION_LABELS
-
-
-def _choices(pairs) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms wants them."""
-    return [SelectChoice(value=value, label=label) for value, label in pairs]
+from ..vocabulary import EXIT_REASON_LABELS, GENDER_LABELS, OCCASION_LABELS
+from .labels import MODE_LABELS
 
 
 class EmptyForm(FlaskForm):
@@ -42,14 +38,14 @@ class CaseloadFilterForm(FlaskForm):
 
     q = SearchField(_l("Search by code or name"), validators=[Optional(), Length(max=100)])
     unit = SelectField(_l("Unit"), coerce=int, default=0, validators=[Optional()])
-    status = SelectField(_l("Show"), default=CaseloadFilter.ALL.value, choices=_choices([
+    status = SelectField(_l("Show"), default=CaseloadFilter.ALL.value, choices=as_choices([
         (CaseloadFilter.ALL.value, _l("Everyone")),
         (CaseloadFilter.DUE.value, _l("Due within 14 days or overdue")),
         (CaseloadFilter.OVERDUE.value, _l("Overdue")),
         (CaseloadFilter.ACTIVE.value, _l("In the programme")),
         (CaseloadFilter.EXITED.value, _l("Left the programme")),
     ]))
-    sort = SelectField(_l("Sort by"), default=CaseloadSort.DUE.value, choices=_choices([
+    sort = SelectField(_l("Sort by"), default=CaseloadSort.DUE.value, choices=as_choices([
         (CaseloadSort.DUE.value, _l("Next occasion")),
         (CaseloadSort.CODE.value, _l("Code")),
         (CaseloadSort.INTAKE.value, _l("Intake date")),
@@ -58,11 +54,11 @@ class CaseloadFilterForm(FlaskForm):
     page = IntegerField(default=1, validators=[Optional()])
 
     def with_units(self, units) -> CaseloadFilterForm:
-        self.unit.choices = _choices([(0, _l("All my units"))] + [(u.id, u.name) for u in units])
+        self.unit.choices = as_choices([(0, _l("All my units"))] + [(u.id, u.name) for u in units])
         return self
 
 
-LANGUAGE_CHOICES = _choices((language.code, language.native_name) for language in LANGUAGES)
+LANGUAGE_CHOICES = as_choices((language.code, language.native_name) for language in LANGUAGES)
 
 
 class ParticipantForm(FlaskForm):
@@ -73,13 +69,13 @@ class ParticipantForm(FlaskForm):
         _l("Name (optional)"), validators=[Optional(), Length(max=200)],
         description=_l("Leave empty to know the participant only by their code."))
     intake_date = DateField(_l("Intake date"), default=date.today, validators=[DataRequired()])
-    gender = SelectField(_l("Gender"), choices=_choices(GENDER_LABELS.items()), default="not_recorded")
+    gender = SelectField(_l("Gender"), choices=as_choices(GENDER_LABELS.items()), default="not_recorded")
     birth_year = IntegerField(_l("Year of birth (optional)"),
                               validators=[Optional(), NumberRange(min=1900, max=date.today().year)])
     preferred_language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES, default="sv")
 
     def with_units(self, units) -> ParticipantForm:
-        self.unit.choices = _choices((u.id, u.name) for u in units)
+        self.unit.choices = as_choices((u.id, u.name) for u in units)
         return self
 
 
@@ -87,7 +83,7 @@ class ExitForm(FlaskForm):
     """Date of leaving and why."""
 
     exit_date = DateField(_l("Exit date"), default=date.today, validators=[DataRequired()])
-    reason = RadioField(_l("Reason for leaving"), choices=_choices(EXIT_REASON_LABELS.items()),
+    reason = RadioField(_l("Reason for leaving"), choices=as_choices(EXIT_REASON_LABELS.items()),
                         validators=[InputRequired()])
 
 
@@ -108,14 +104,14 @@ class _Checkboxes(SelectMultipleField):
 class InvitationForm(FlaskForm):
     """Which occasion, which instruments (the unit's defaults ticked), and on whose device."""
 
-    occasion = RadioField(_l("Occasion"), choices=_choices((k, OCCASION_LABELS[k]) for k in OCCASION_ORDER),
+    occasion = RadioField(_l("Occasion"), choices=as_choices((k, OCCASION_LABELS[k]) for k in OCCASION_ORDER),
                           validators=[InputRequired()])
     instrument_keys = _Checkboxes(_l("Questionnaires"), validators=[InputRequired()])
-    mode = RadioField(_l("Who fills it in"), choices=_choices(MODE_LABELS.items()), default="own_device",
+    mode = RadioField(_l("Who fills it in"), choices=as_choices(MODE_LABELS.items()), default="own_device",
                       validators=[InputRequired()])
 
     def with_instruments(self, titles: dict[str, str]) -> InvitationForm:
-        self.instrument_keys.choices = _choices(titles.items())
+        self.instrument_keys.choices = as_choices(titles.items())
         return self
 
 

@@ -1,17 +1,12 @@
-"""Names of the domain's codes in the reader's language (occasions, states, genders, …).
+"""Names of the coach workspace's codes in the reader's language (states, statuses, modes).
 
 Lazy strings, so one table serves every request in its own language.
 """
 from flask_babel import lazy_gettext as _l
 
 from ..i18n import language
+from ..vocabulary import EXIT_REASON_LABELS, GENDER_LABELS, OCCASION_LABELS
 
-OCCASION_LABELS = {
-    "intake": _l("Intake"),
-    "midway": _l("Midway"),
-    "exit": _l("Exit"),
-    "follow_up": _l("Follow-up"),
-}
 OCCASION_STATE_LABELS = {
     "done": _l("Done"),
     "started": _l("Started"),
@@ -24,22 +19,6 @@ INVITATION_STATUS_LABELS = {
     "expired": _l("Expired"),
     "revoked": _l("Revoked"),
     "closed": _l("Closed"),
-}
-GENDER_LABELS = {
-    "woman": _l("Woman"),
-    "man": _l("Man"),
-    "other": _l("Other"),
-    "prefers_not_to_say": _l("Prefers not to say"),
-    "not_recorded": _l("Not recorded"),
-}
-EXIT_REASON_LABELS = {
-    "work": _l("Work"),
-    "studies": _l("Studies"),
-    "other_programme": _l("Another programme"),
-    "moved": _l("Moved away"),
-    "ill_health": _l("Ill health"),
-    "other": _l("Other reason"),
-    "unknown": _l("Unknown"),
 }
 MODE_LABELS = {
     # Translators: how an invitation is answered: on the participant's own phone.

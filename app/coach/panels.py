@@ -20,7 +20,7 @@ from ..instruments import Instrument
 from ..instruments.change import ReliableChange, change
 from ..instruments.texts import localized_now
 from ..services.occasions import OccasionResult
-from .labels import OCCASION_LABELS
+from ..vocabulary import OCCASION_LABELS
 
 MISSING = "–"
 

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..choices import as_choices
 from .labels import AGE_BAND_CHOICES, EXIT_REASON_CHOICES, GENDER_CHOICES, MEASURE_CHOICES
 
 
@@ -25,11 +26,11 @@ class CohortFilterForm(FlaskForm):
     unit = SelectField(_l("Unit"), coerce=_optional_int, validators=[Optional()])
     intake_year = SelectField(_l("Intake year"), coerce=_optional_int, validators=[Optional()])
     gender = SelectField(_l("Gender"), coerce=_optional_str, validators=[Optional()],
-                         choices=[("", _l("All"))] + GENDER_CHOICES)
+                         choices=as_choices([("", _l("All"))] + GENDER_CHOICES))
     age_band = SelectField(_l("Age at intake"), coerce=_optional_str, validators=[Optional()],
-                           choices=[("", _l("All"))] + AGE_BAND_CHOICES)
+                           choices=as_choices([("", _l("All"))] + AGE_BAND_CHOICES))
     exit_reason = SelectField(_l("Exit reason"), coerce=_optional_str, validators=[Optional()],
-                              choices=[("", _l("All"))] + EXIT_REASON_CHOICES)
+                              choices=as_choices([("", _l("All"))] + EXIT_REASON_CHOICES))
     instrument = SelectField(_l("Instrument"), coerce=_optional_str, validators=[Optional()])
 
 
@@ -38,10 +39,10 @@ class ExportForm(FlaskForm):
 
     evaluation = StringField(_l("Evaluation name"), validators=[DataRequired(), Length(max=200)],
                              description=_l("Exports with the same name use the same pseudonyms."))
-    layout = RadioField(_l("Layout"), default="wide", choices=[
+    layout = RadioField(_l("Layout"), default="wide", choices=as_choices([
         ("wide", _l("Wide: one row per participant and occasion")),
         ("long", _l("Long: one row per answer")),
-    ])
+    ]))
     only_shown_instrument = BooleanField(_l("Only the instrument shown above (otherwise all)"))
 
 
@@ -50,7 +51,7 @@ class GoalForm(FlaskForm):
 
     title = StringField(_l("Goal"), validators=[DataRequired(), Length(max=300)])
     instrument = SelectField(_l("Instrument"), validators=[DataRequired()])
-    measure = SelectField(_l("Measure"), choices=MEASURE_CHOICES, validators=[DataRequired()])
+    measure = SelectField(_l("Measure"), choices=as_choices(MEASURE_CHOICES), validators=[DataRequired()])
     target = SelectField(_l("Score"), validators=[Optional()])
     target_percent = DecimalField(_l("Target (%)"), places=0,
                                   validators=[DataRequired(), NumberRange(min=0, max=100)])

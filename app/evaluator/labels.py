@@ -7,6 +7,7 @@ from ..instruments import Instrument
 from ..instruments.texts import language_name, localized_now
 from ..statistics.age import BAND_LABELS
 from ..statistics.vectorised import MEAN_OF_ITEMS, TOTAL
+from ..vocabulary import EXIT_REASON_LABELS
 
 GENDER_CHOICES = [
     ("woman", _l("Women")),
@@ -17,15 +18,7 @@ GENDER_CHOICES = [
 ]
 GROUP_LABELS = dict(GENDER_CHOICES, all=_l("All"))
 AGE_BAND_CHOICES = [(band, band.replace("-", "–")) for band in BAND_LABELS]
-EXIT_REASON_CHOICES = [
-    ("work", _l("Work")),
-    ("studies", _l("Studies")),
-    ("other_programme", _l("Other programme")),
-    ("moved", _l("Moved")),
-    ("ill_health", _l("Ill health")),
-    ("other", _l("Other reason")),
-    ("unknown", _l("Unknown")),
-]
+EXIT_REASON_CHOICES = list(EXIT_REASON_LABELS.items())
 MEASURE_CHOICES = [
     ("any_increase", _l("Share with any increase")),
     # Translators: Jacobson–Truax reliable change index, a statistics term.

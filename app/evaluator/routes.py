@@ -19,6 +19,7 @@ from flask_login import current_user
 
 from ..charts import figure_json
 from ..charts.cohort import change_figure, means_figure
+from ..choices import as_choices
 from ..db import get_session
 from ..security import request_actor
 from ..services import cohort as cohort_service
@@ -46,14 +47,16 @@ def cohort_filter_from(args) -> tuple[CohortFilterForm, cohort_service.CohortFil
     form = CohortFilterForm(args)
     organisations = cohort_service.organisations_for(
         db, role=current_user.role, organisation_id=current_user.organisation_id)
-    form.organisation.choices = [(o.id, o.name) for o in organisations]
+    form.organisation.choices = as_choices((o.id, o.name) for o in organisations)
     chosen = form.organisation.data if form.organisation.data in {o.id for o in organisations} \
         else current_user.organisation_id
     form.organisation.data = chosen
-    form.unit.choices = [("", _("All"))] + [(u.id, u.name) for u in cohort_service.units_of(db, chosen)]
-    form.intake_year.choices = [("", _("All"))] + [(y, str(y)) for y in cohort_service.intake_years(db, chosen)]
-    form.instrument.choices = [(i.key, instrument_title(i))
-                               for i in cohort_service.current_instruments()]
+    every = [("", _("All"))]
+    form.unit.choices = as_choices(every + [(u.id, u.name) for u in cohort_service.units_of(db, chosen)])
+    form.intake_year.choices = as_choices(
+        every + [(y, str(y)) for y in cohort_service.intake_years(db, chosen)])
+    form.instrument.choices = as_choices(
+        (i.key, instrument_title(i)) for i in cohort_service.current_instruments())
     form.validate()
     values = {name: (None if form[name].errors else form[name].data)
               for name in ("unit", "intake_year", "gender", "age_band", "exit_reason", "instrument")}
@@ -117,10 +120,10 @@ def goal_list():
     db = get_session()
     form = GoalForm()
     every = cohort_service.current_instruments()
-    form.instrument.choices = [(i.key, instrument_title(i)) for i in every]
-    form.target.choices = [("", _("Default: total, or the mean of all areas"))] + [
+    form.instrument.choices = as_choices((i.key, instrument_title(i)) for i in every)
+    form.target.choices = as_choices([("", _("Default: total, or the mean of all areas"))] + [
         (ref, f"{instrument_title(i)}: {ref_label(i, ref)}")
-        for i in every for ref in cohort_service.reported_refs(i)]
+        for i in every for ref in cohort_service.reported_refs(i)])
     if form.validate_on_submit():
         try:
             goals.create_goal(db, organisation_id=current_user.organisation_id, title=form.title.data,

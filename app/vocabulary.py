@@ -1,0 +1,29 @@
+"""The domain's codes in the reader's language: occasions, gender categories, exit reasons.
+
+One table per vocabulary for every audience (coach forms, reports, evaluator filters), as lazy
+strings so the same table serves each request in its own language.
+"""
+from flask_babel import lazy_gettext as _l
+
+OCCASION_LABELS = {
+    "intake": _l("Intake"),
+    "midway": _l("Midway"),
+    "exit": _l("Exit"),
+    "follow_up": _l("Follow-up"),
+}
+GENDER_LABELS = {
+    "woman": _l("Woman"),
+    "man": _l("Man"),
+    "other": _l("Other"),
+    "prefers_not_to_say": _l("Prefers not to say"),
+    "not_recorded": _l("Not recorded"),
+}
+EXIT_REASON_LABELS = {
+    "work": _l("Work"),
+    "studies": _l("Studies"),
+    "other_programme": _l("Another programme"),
+    "moved": _l("Moved away"),
+    "ill_health": _l("Ill health"),
+    "other": _l("Other reason"),
+    "unknown": _l("Unknown"),
+}
