@@ -46,7 +46,7 @@ extract-strings: $(VENV)/.installed
 	$(EXTRACT) -o translations/messages.pot .
 
 update-catalogs: extract-strings
-	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 	$(FLASK) instruments sync-sv translations/sv/LC_MESSAGES/messages.po
 
 compile-catalogs: $(VENV)/.installed
