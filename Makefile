@@ -8,7 +8,7 @@ PG_TEST_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install migrate demo translations extract-strings update-catalogs compile-catalogs assets clean
+.PHONY: run test test-browser install migrate demo translations extract-strings update-catalogs compile-catalogs assets clean
 
 install: $(VENV)/.installed compile-catalogs assets
 
@@ -32,10 +32,18 @@ test: install
 ifeq ($(CI),true)
 	pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
-	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/pytest
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/pytest -m "not browser"
 else
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not browser"
 endif
+
+# The participant pages in Debian's chromium at 360 px, in sv, en and ar, with axe-core.
+# Needs `apt-get install chromium` (never `playwright install`); axe-core comes from npm.
+test-browser: install build/axe/node_modules/axe-core/axe.min.js
+	AXE_CORE_JS=build/axe/node_modules/axe-core/axe.min.js $(BIN)/pytest -m browser tests/browser
+
+build/axe/node_modules/axe-core/axe.min.js:
+	npm install --silent --no-audit --no-fund --prefix build/axe axe-core@4.14.1
 
 # Translations: one pipeline for app strings and instrument texts (babel.cfg has the extractor).
 # The Swedish instrument texts come from the definitions (`flask instruments sync-sv`).
