@@ -9,9 +9,12 @@ from sqlmodel import select
 from . import migrate
 from .db import session_scope
 from .models import Organisation, Role
+from .models.organisations import DEFAULT_INSTRUMENTS
+from .services import organisations
 
 db_cli = AppGroup("db", help="Database migrations (Alembic).")
 staff_cli = AppGroup("staff", help="Staff accounts (until the admin screens exist).")
+organisation_cli = AppGroup("organisation", help="Organisations and units (until admin screens).")
 
 
 @db_cli.command("upgrade")
@@ -47,25 +50,62 @@ def demo_command(if_empty: bool) -> None:
         click.echo(f"  {email}  /  {current_app.config['DEMO_PASSWORD']}")
 
 
+@organisation_cli.command("create")
+@click.argument("name")
+@click.option("--require-totp/--no-require-totp", default=False,
+              help="Two-factor sign-in for everyone who sees participant data.")
+def organisation_create(name: str, require_totp: bool) -> None:
+    """Create organisation NAME (or change its two-factor rule if it exists)."""
+    with session_scope(current_app) as session:
+        organisation = organisations.ensure_organisation(session, name)
+        organisations.require_two_factor(session, organisation=organisation, required=require_totp)
+    rule = "required" if require_totp else "optional"
+    click.echo(f"Organisation {name}: two-factor sign-in {rule}.")
+
+
+@organisation_cli.command("add-unit")
+@click.argument("organisation")
+@click.argument("name")
+@click.option("--midway-months", default=5, show_default=True)
+@click.option("--exit-months", default=10, show_default=True, help="Planned programme length.")
+@click.option("--follow-up-days", default=90, show_default=True)
+@click.option("--instruments", "instrument_keys", default=DEFAULT_INSTRUMENTS,
+              show_default=True, help="The unit's default instruments, comma-separated.")
+def organisation_add_unit(organisation: str, name: str, midway_months: int, exit_months: int,
+                          follow_up_days: int, instrument_keys: str) -> None:
+    """Add unit NAME to ORGANISATION with its plan of occasions."""
+    with session_scope(current_app) as session:
+        try:
+            organisations.create_unit(
+                session, organisation=organisations.find_organisation(session, organisation),
+                name=name, midway_after_months=midway_months, exit_after_months=exit_months,
+                follow_up_after_days=follow_up_days, instrument_keys=instrument_keys.split(","))
+        except (organisations.UnknownOrganisation, organisations.InvalidUnitPlan) as problem:
+            raise click.ClickException(str(problem)) from None
+    click.echo(f"Unit {name} added to {organisation}.")
+
+
 @staff_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
 @click.option("--organisation", required=True, help="Organisation name (created if missing).")
+@click.option("--unit", "unit_names", multiple=True, help="A unit they work in (repeatable).")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-def staff_create(email: str, role: str, organisation: str, password: str) -> None:
+def staff_create(email: str, role: str, organisation: str, unit_names: tuple[str, ...],
+                 password: str) -> None:
     """Create a staff account."""
     from .services.staff import StaffAlreadyExists, create_staff
 
     with session_scope(current_app) as session:
-        org = session.exec(select(Organisation).where(Organisation.name == organisation)).first()
-        if org is None:
-            org = Organisation(name=organisation)
-            session.add(org)
-            session.flush()
+        org = organisations.ensure_organisation(session, organisation)
         try:
-            create_staff(session, organisation_id=org.id, email=email, password=password, role=role)
+            units = organisations.find_units(session, organisation=org, names=list(unit_names))
+            create_staff(session, organisation_id=org.id, email=email, password=password, role=role,
+                         unit_ids=[unit.id for unit in units])
         except StaffAlreadyExists:
             raise click.ClickException(f"{email} already has an account.") from None
+        except LookupError as problem:
+            raise click.ClickException(str(problem)) from None
     click.echo(f"Created {role} {email}.")
 
 
@@ -108,8 +148,10 @@ def register_commands(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
     from .exports.cli import export_command
     from .instruments.cli import instruments_cli
+    from .services.scores import scores_cli
 
-    for command in (db_cli, staff_cli, demo_command, export_command, instruments_cli):
+    for command in (db_cli, organisation_cli, staff_cli, demo_command, export_command,
+                    instruments_cli, scores_cli):
         app.cli.add_command(command)
     from .participant.cli import register as register_participant_commands  # invite, invitations
 

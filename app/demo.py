@@ -30,6 +30,7 @@ from .models import (
 )
 from .models.participants import CODE_ALPHABET, CODE_LENGTH
 from .services import participants as participant_service
+from .services import scores
 from .services.staff import create_staff, find_by_email
 
 ORGANISATION = "Demokommunen"
@@ -141,6 +142,8 @@ def _fill_in(session: Session, participant: Participant, occasion: Occasion, ind
             session.add(Answer(assessment_id=assessment.id, item_key=item_key, answered_at=answered_at,
                                value=None if is_text else value, text=value if is_text else None,
                                skipped=value is None))
+        session.flush()
+        scores.record(session, assessment)
 
 
 def _answers(session: Session, participants: list[Participant], today: date) -> None:

@@ -16,11 +16,12 @@ from .instruments import InstrumentLicence
 from .invitations import Invitation
 from .organisations import Organisation, Unit
 from .participants import ExitReason, Gender, Participant
+from .scores import AssessmentScore
 from .staff import Role, StaffUnit, StaffUser
 
 __all__ = [
-    "OCCASION_ORDER", "Answer", "Assessment", "AssessmentMode", "AuditEvent", "Consent",
-    "EvaluationProject", "ExitReason", "Gender", "InstrumentLicence", "Invitation", "Occasion",
+    "OCCASION_ORDER", "Answer", "Assessment", "AssessmentMode", "AssessmentScore", "AuditEvent",
+    "Consent", "EvaluationProject", "ExitReason", "Gender", "InstrumentLicence", "Invitation", "Occasion",
     "OccasionKind", "Organisation", "Participant", "ProgrammeGoal", "Role", "StaffUnit",
     "StaffUser", "Storage", "Unit", "utcnow",
 ]

@@ -17,7 +17,7 @@ from .. import instruments
 from ..instruments import Instrument, Item
 from ..instruments.scoring import validate_answer
 from ..models import Answer, Assessment, Consent, Invitation, Occasion, Storage, utcnow
-from . import audit
+from . import audit, scores
 
 # The version of the consent wording participants see; bump it when the text changes, so
 # every stored Consent says which words it was given to.
@@ -239,6 +239,7 @@ def complete(session: Session, *, assessment: Assessment, invitation: Invitation
                      details={"instrument": assessment.instrument_key,
                               "storage": assessment.storage})
         session.flush()
+        scores.record(session, assessment)  # stored assessments only; read by the cohort page
     if invitation.completed_at is None and all(
         (found := assessment_for(session, invitation=invitation, instrument_key=key)) is not None
         and found.completed_at is not None

@@ -1,10 +1,14 @@
-"""The cohort tables, by gender, with small cells already suppressed: arrays in, rows out.
+"""The cohort tables, by gender, with small cells already suppressed: counts in, rows out.
 
-`CohortScores` holds one entry per participant in the filtered cohort: gender, intake
-year, days between the intake and exit assessments, and the scores at both occasions
-(NaN where missing). Every function here returns cells that are either a figure or None,
-and None is what the page and the exports show as "–": suppression happens once, here,
-before anything is rendered or charted.
+The read side (`app.services.cohort`) lets the database pair intake and exit scores and
+aggregate them: for every score, how many participants of each gender had each (intake,
+exit) combination and their days between them, summed (`PairCounts`, which also gives the
+level distributions at each occasion); and pairs and days per intake year × gender
+(`YearCounts`). That is a few hundred numbers instead of 100,000 rows. Figures that need the
+individual differences (effect size, Wilcoxon) get them back with `np.repeat`, which is
+exact. Every function here returns cells that are either a figure or None, and None is what
+the page and the exports show as "–": suppression happens once, here, before anything is
+rendered or charted.
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .levels import level_distribution, share_moving_up
+from .levels import share_moving_up
 from .paired import PairedSummary, Share, share, summarise_pairs
 from .suppression import suppress
 
@@ -23,17 +27,65 @@ ALL = "all"
 
 
 @dataclass(frozen=True)
-class CohortScores:
-    """Per participant: gender, intake year, days intake → exit, and scores by ref."""
+class PairCounts:
+    """One score's intake/exit combinations: gender, intake score, exit score (NaN where
+    missing at that occasion), how many participants had it, and their days intake → exit
+    summed (NaN unless both). Everyone with either assessment is in it."""
 
     gender: np.ndarray
-    intake_year: np.ndarray
+    before: np.ndarray
+    after: np.ndarray
+    n: np.ndarray
     days: np.ndarray
-    intake: Mapping[str, np.ndarray]
-    exit: Mapping[str, np.ndarray]
+
+    def complete(self, group: str) -> np.ndarray:
+        """Which combinations are complete pairs in `group` (a gender category or ALL)."""
+        paired = ~np.isnan(self.before) & ~np.isnan(self.after)
+        return paired if group == ALL else paired & (self.gender == group)
+
+    def distribution(self, occasion: str) -> dict[int, int]:
+        """How many participants had each score at "intake" or "exit" (paired or not)."""
+        values = self.before if occasion == "intake" else self.after
+        counts: dict[int, int] = {}
+        for value, n in zip(values, self.n):
+            if not np.isnan(value):
+                counts[int(value)] = counts.get(int(value), 0) + int(n)
+        return counts
+
+    def pairs_by_gender(self) -> list[int]:
+        return [int(self.n[self.complete(g)].sum()) for g in GENDERS]
+
+    def arrays(self, group: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The group's complete pairs one per participant (intake, exit, days): the mean days
+        of a combination stands for each of its participants, which keeps every mean exact."""
+        keep = self.complete(group)
+        n = self.n[keep]
+        return (np.repeat(self.before[keep], n), np.repeat(self.after[keep], n),
+                np.repeat(self.days[keep] / n, n))
+
+
+@dataclass(frozen=True)
+class YearCounts:
+    """Participants with both assessments and their days intake → exit summed, per intake
+    year × gender."""
+
+    year: np.ndarray
+    gender: np.ndarray
+    n: np.ndarray
+    days: np.ndarray
+
+
+@dataclass(frozen=True)
+class CohortScores:
+    """What the tables need of one instrument in a cohort: how many participants have an
+    intake or exit assessment, their scores per ref, and pairs per intake year."""
+
+    participants: int
+    pairs: Mapping[str, PairCounts]
+    years: YearCounts
 
     def __len__(self) -> int:
-        return len(self.gender)
+        return self.participants
 
 
 @dataclass(frozen=True)
@@ -42,12 +94,6 @@ class AreaRow:
 
     ref: str
     cells: Mapping[str, PairedSummary | None]
-
-
-def _masks(gender: np.ndarray) -> dict[str, np.ndarray]:
-    masks = {g: gender == g for g in GENDERS}
-    masks[ALL] = np.ones(len(gender), dtype=bool)
-    return masks
 
 
 def _hidden_by_group(counts: Sequence[int], threshold: int) -> dict[str, bool]:
@@ -62,19 +108,17 @@ def area_table(scores: CohortScores, refs: Sequence[str], threshold: int,
                s_diff: Mapping[str, float] | None = None, rci_threshold: float = 1.96) -> list[AreaRow]:
     """Intake mean, exit mean, change, % change, n pairs, mean days, shares and effect size
     for every ref and gender group; `s_diff` gives refs with a reliable change index."""
-    masks = _masks(scores.gender)
     rows = []
     for ref in refs:
-        before, after = scores.intake[ref], scores.exit[ref]
-        paired = ~np.isnan(before) & ~np.isnan(after)
-        hidden = _hidden_by_group([int((paired & masks[g]).sum()) for g in GENDERS], threshold)
+        pairs = scores.pairs[ref]
+        hidden = _hidden_by_group(pairs.pairs_by_gender(), threshold)
         cells = {}
-        for group, mask in masks.items():
+        for group in (*GENDERS, ALL):
             if hidden[group]:
                 cells[group] = None
                 continue
-            cells[group] = summarise_pairs(before[mask], after[mask], scores.days[mask],
-                                           s_diff=(s_diff or {}).get(ref), rci_threshold=rci_threshold)
+            cells[group] = summarise_pairs(*pairs.arrays(group), s_diff=(s_diff or {}).get(ref),
+                                           rci_threshold=rci_threshold)
         rows.append(AreaRow(ref, cells))
     return rows
 
@@ -100,30 +144,28 @@ class YearTable:
     cells: Mapping[tuple[int | str, str], YearCell | None]  # (year or ALL, group)
 
 
-def year_table(scores: CohortScores, threshold: int) -> YearTable:
+def year_table(counts: YearCounts, threshold: int) -> YearTable:
     """MAP2020's "203 days on average, 69 participants (all); 185 days (2017) …" by gender."""
-    paired = ~np.isnan(scores.days)
-    years = sorted({int(y) for y in scores.intake_year[paired]})
-    gender = scores.gender[paired]
-    year = scores.intake_year[paired]
-    days = scores.days[paired]
-    counts = np.array([[int(((year == y) & (gender == g)).sum()) for g in GENDERS] for y in years],
-                      dtype=int).reshape(len(years), len(GENDERS))
-    hidden = suppress(counts, threshold)
+    years = sorted({int(y) for y in counts.year})
+    matrix = np.zeros((len(years), len(GENDERS)), dtype=int)
+    days = np.zeros((len(years), len(GENDERS)))
+    for year, gender, n, total in zip(counts.year, counts.gender, counts.n, counts.days):
+        if gender in GENDERS:
+            matrix[years.index(int(year)), GENDERS.index(gender)] += int(n)
+            days[years.index(int(year)), GENDERS.index(gender)] += float(total)
+    hidden = suppress(matrix, threshold)
     cells: dict = {}
 
-    def cell(mask: np.ndarray) -> YearCell:
-        n = int(mask.sum())
-        return YearCell(n, float(days[mask].mean()) if n else None)
+    def cell(n: int, total: float) -> YearCell:
+        return YearCell(int(n), float(total / n) if n else None)
 
     for r, y in enumerate(years):
         for c, g in enumerate(GENDERS):
-            cells[(y, g)] = None if hidden.cells[r, c] else cell((year == y) & (gender == g))
-        cells[(y, ALL)] = None if hidden.row_totals[r] else cell(year == y)
+            cells[(y, g)] = None if hidden.cells[r, c] else cell(matrix[r, c], days[r, c])
+        cells[(y, ALL)] = None if hidden.row_totals[r] else cell(matrix[r].sum(), days[r].sum())
     for c, g in enumerate(GENDERS):
-        cells[(ALL, g)] = None if hidden.column_totals[c] else cell(gender == g)
-    everyone = np.ones(len(days), dtype=bool)
-    cells[(ALL, ALL)] = None if hidden.grand_total else cell(everyone)
+        cells[(ALL, g)] = None if hidden.column_totals[c] else cell(matrix[:, c].sum(), days[:, c].sum())
+    cells[(ALL, ALL)] = None if hidden.grand_total else cell(matrix.sum(), days.sum())
     return YearTable(years, cells)
 
 
@@ -139,9 +181,9 @@ class LevelRow:
     moving_up: Mapping[str, Share | None]
 
 
-def _suppressed_distribution(values: np.ndarray, minimum: int, maximum: int,
+def _suppressed_distribution(counts: Mapping[int, int], minimum: int, maximum: int,
                              threshold: int) -> tuple[dict[int, int | None], int | None]:
-    counts = level_distribution(values, minimum, maximum)
+    counts = {level: int(counts.get(level, 0)) for level in range(minimum, maximum + 1)}
     hidden = suppress([list(counts.values())], threshold, column_totals=False)
     shown = {level: (None if hide else n) for (level, n), hide in zip(counts.items(), hidden.cells[0])}
     total = sum(counts.values())
@@ -151,16 +193,16 @@ def _suppressed_distribution(values: np.ndarray, minimum: int, maximum: int,
 def level_table(scores: CohortScores, refs: Sequence[str], minimum: int, maximum: int,
                 threshold: int) -> list[LevelRow]:
     """CEFR: level distribution per skill at intake and exit, share up ≥ 1 level by group."""
-    masks = _masks(scores.gender)
     rows = []
     for ref in refs:
-        before, after = scores.intake[ref], scores.exit[ref]
-        intake, intake_n = _suppressed_distribution(before, minimum, maximum, threshold)
-        exit_, exit_n = _suppressed_distribution(after, minimum, maximum, threshold)
-        paired = ~np.isnan(before) & ~np.isnan(after)
-        hidden = _hidden_by_group([int((paired & masks[g]).sum()) for g in GENDERS], threshold)
-        moving = {g: None if hidden[g] else share_moving_up(before[m], after[m])
-                  for g, m in masks.items()}
+        pairs = scores.pairs[ref]
+        intake, intake_n = _suppressed_distribution(pairs.distribution("intake"), minimum, maximum,
+                                                    threshold)
+        exit_, exit_n = _suppressed_distribution(pairs.distribution("exit"), minimum, maximum,
+                                                 threshold)
+        hidden = _hidden_by_group(pairs.pairs_by_gender(), threshold)
+        moving = {g: None if hidden[g] else share_moving_up(*pairs.arrays(g)[:2])
+                  for g in (*GENDERS, ALL)}
         rows.append(LevelRow(ref, intake, exit_, intake_n, exit_n, moving))
     return rows
 
@@ -195,21 +237,18 @@ class GoalCell:
     met: bool
 
 
-def goal_result(before: np.ndarray, after: np.ndarray, gender: np.ndarray, *, target_percent: float,
-                threshold: int, s_diff: float | None = None,
-                rci_threshold: float = 1.96) -> dict[str, GoalCell | None]:
+def goal_result(pairs: PairCounts, *, target_percent: float, threshold: int,
+                s_diff: float | None = None, rci_threshold: float = 1.96) -> dict[str, GoalCell | None]:
     """Share with any increase (or, given `s_diff`, reliable improvement) vs the goal, by group."""
-    masks = _masks(gender)
-    paired = ~np.isnan(before) & ~np.isnan(after)
-    hidden = _hidden_by_group([int((paired & masks[g]).sum()) for g in GENDERS], threshold)
+    hidden = _hidden_by_group(pairs.pairs_by_gender(), threshold)
     result: dict[str, GoalCell | None] = {}
-    for group, mask in masks.items():
+    for group in (*GENDERS, ALL):
         if hidden[group]:
             result[group] = None
             continue
-        keep = mask & paired
-        diff = after[keep] - before[keep]
+        keep = pairs.complete(group)
+        diff = pairs.after[keep] - pairs.before[keep]
         hits = diff / s_diff > rci_threshold if s_diff else diff > 0
-        achieved = share(int(hits.sum()), int(keep.sum()))
+        achieved = share(int(pairs.n[keep][hits].sum()), int(pairs.n[keep].sum()))
         result[group] = GoalCell(achieved, 100 * (achieved.proportion or 0) >= target_percent)
     return result

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import Session, select
 
 from app.models import Answer, Assessment, Occasion
+from app.services import scores
 
 from .. import factories
 
@@ -32,6 +33,8 @@ def add_assessment(session: Session, participant, kind: str, instrument_key: str
                            skipped=value is None))
     for item, text in (texts or {}).items():
         session.add(Answer(assessment_id=assessment.id, item_key=item, text=text))
+    session.flush()
+    scores.record(session, assessment)  # as services.assessments.complete does
     session.commit()
     return assessment
 

@@ -1,0 +1,132 @@
+"""Stored scores: one row per completed, stored assessment, written when it is completed.
+
+Why: the cohort dashboard pairs intake and exit scores of up to 100,000 participants per
+request, and pivoting every answer row for that took seconds. Scoring once, at completion,
+with the instrument's own `scoring.score` (the single source of truth, reversal and mean
+substitution included) leaves the read side one narrow row per assessment to aggregate.
+Discussion-only assessments are never scored: their answers are not kept either.
+
+After a change to an instrument's definition (or for data loaded without the participant
+flow), `flask scores rebuild` recomputes every row from the stored answers.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import delete, insert
+from sqlmodel import Session, select
+
+from .. import instruments
+from ..db import session_scope
+from ..instruments import Instrument
+from ..instruments.scoring import Answer as AnswerValue
+from ..instruments.scoring import InvalidAnswer, score
+from ..models import Answer, Assessment, AssessmentScore, Occasion, Storage
+
+TOTAL = "total"
+MEAN_OF_ITEMS = "mean"
+REBUILD_BATCH = 5000
+
+
+def scores_by_ref(instrument: Instrument, answers: Mapping[str, AnswerValue]) -> dict[str, float | None]:
+    """Every score of one assessment by ref: items after reversal, subscales, "total" where
+    the instrument has one, and for per-item instruments (the wheels) "mean", the mean of
+    the answered areas. None where a score cannot be computed. Invalid answers raise."""
+    scored = score(instrument, answers)
+    refs: dict[str, float | None] = {**scored.items, **scored.subscales}
+    if instrument.scoring.method == "per_item":
+        answered = [v for v in scored.items.values() if v is not None]
+        refs[MEAN_OF_ITEMS] = sum(answered) / len(answered) if answered else None
+    else:
+        refs[TOTAL] = scored.total
+    return refs
+
+
+def counts(assessment: Assessment) -> bool:
+    """Only completed, stored assessments are scored (never discussion-only ones)."""
+    return assessment.completed_at is not None and assessment.storage == Storage.STORED.value
+
+
+def _row(assessment: Assessment, occasion_kind: str,
+         answers: Mapping[str, AnswerValue]) -> dict | None:
+    try:
+        instrument = instruments.get(assessment.instrument_key, assessment.instrument_version)
+        refs = scores_by_ref(instrument, answers)
+    except (instruments.UnknownInstrument, InvalidAnswer):
+        return None  # cannot be scored: it does not count, as in the exports
+    return {"assessment_id": assessment.id, "participant_id": assessment.participant_id,
+            "instrument_key": assessment.instrument_key,
+            "instrument_version": assessment.instrument_version,
+            "occasion_kind": occasion_kind, "completed_at": assessment.completed_at, "scores": refs}
+
+
+def answers_of(rows: Iterable) -> dict[str, AnswerValue]:
+    """Stored answer rows (item_key, value, text) as the scoring engine takes them."""
+    return {item_key: text if text is not None else value for item_key, value, text in rows}
+
+
+def record(session: Session, assessment: Assessment) -> AssessmentScore | None:
+    """(Re)write the stored scores of one assessment; the caller commits. Returns None (and
+    removes any old row) when the assessment does not count or cannot be scored."""
+    existing = session.get(AssessmentScore, assessment.id)
+    if existing is not None:
+        session.delete(existing)
+        session.flush()
+    if not counts(assessment):
+        return None
+    kind = session.get(Occasion, assessment.occasion_id).kind
+    answers = answers_of(session.exec(select(Answer.item_key, Answer.value, Answer.text).where(
+        Answer.assessment_id == assessment.id)).all())
+    row = _row(assessment, kind, answers)
+    if row is None:
+        return None
+    stored = AssessmentScore(**row)
+    session.add(stored)
+    return stored
+
+
+def rebuild(session: Session, batch: int = REBUILD_BATCH) -> int:
+    """Recompute the stored scores of every completed, stored assessment, in batches of
+    `batch` assessments with bulk inserts; commits and returns how many rows were written."""
+    session.connection().execute(delete(AssessmentScore))
+    written, last_id = 0, 0
+    while True:
+        found = session.exec(
+            select(Assessment, Occasion.kind).join(Occasion, Occasion.id == Assessment.occasion_id)
+            .where(Assessment.id > last_id, Assessment.completed_at.is_not(None),
+                   Assessment.storage == Storage.STORED.value)
+            .order_by(Assessment.id).limit(batch)).all()
+        if not found:
+            break
+        last_id = found[-1][0].id
+        answers: dict[int, list] = {}
+        for assessment_id, *row in session.exec(
+                select(Answer.assessment_id, Answer.item_key, Answer.value, Answer.text)
+                .where(Answer.assessment_id.between(found[0][0].id, last_id))).all():
+            answers.setdefault(assessment_id, []).append(row)
+        rows = [r for assessment, kind in found
+                if (r := _row(assessment, kind, answers_of(answers.get(assessment.id, [])))) is not None]
+        if rows:
+            session.connection().execute(insert(AssessmentScore), rows)
+        written += len(rows)
+        session.expunge_all()
+    session.commit()
+    return written
+
+
+@click.group("scores")
+def scores_cli() -> None:
+    """Stored assessment scores read by the cohort dashboard."""
+
+
+@scores_cli.command("rebuild")
+@with_appcontext
+def rebuild_command() -> None:
+    """Recompute the stored scores of all completed, stored assessments (e.g. after an
+    instrument definition changed)."""
+    with session_scope(current_app) as session:
+        written = rebuild(session)
+    click.echo(f"Stored the scores of {written} assessments.")
