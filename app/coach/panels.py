@@ -75,6 +75,11 @@ def panels(results: dict[str, list[OccasionResult]], *, keys: Sequence[str], aud
 def _fill(panel: Panel, series: list[OccasionResult], *, compact: bool, chart_id: str) -> None:
     instrument = series[-1].instrument
     method = instrument.scoring.method
+    comparable = [r for r in series if instruments.comparable(r.instrument, instrument)]
+    if len(comparable) < len(series):
+        panel.notes.append(_("Earlier answers were given to a version of this questionnaire that "
+                             "cannot be compared with the latest one, so they are not shown."))
+        series = comparable
     if len(series) == 1:
         panel.notes.append(_("Only one assessment so far (%(occasion)s): no exit assessment yet. "
                              "The change shows here after the next assessment.",

@@ -76,3 +76,26 @@ def test_long_area_names_wrap_on_small_charts():
     data = _valid(charts.wheel_radar([("a", "Alcohol, tobacco and other drugs")], _series(1),
                                      low=1, high=10, wrap=14))
     assert data["data"][0]["theta"][0] == "Alcohol,<br>tobacco and<br>other drugs"
+
+
+def test_versions_that_are_not_comparable_are_left_out_and_said(app):
+    from datetime import date
+
+    from app import instruments
+    from app.coach.panels import panels
+    from app.instruments.scoring import score
+    from app.services.occasions import OccasionResult
+
+    first = instruments.latest("work_wheel")
+    second = first.model_copy(update={"version": first.version + 1, "comparable_versions": []})
+    answers = {item.key: 5 for item in first.scored_items}
+
+    def result(kind, instrument):
+        return OccasionResult(kind, date(2026, 1, 1), None, instrument, answers,
+                              score(instrument, answers), False)
+
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        panel, = panels({"work_wheel": [result("intake", first), result("exit", second)]},
+                        keys=["work_wheel"])
+    assert any("cannot be compared" in note for note in panel.notes)
+    assert any("Only one assessment so far" in note for note in panel.notes)
