@@ -3,7 +3,6 @@ import io
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from babel.messages.mofile import write_mo
