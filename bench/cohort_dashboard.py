@@ -7,7 +7,9 @@ The database is migrated to head and emptied first (never point this at real dat
 come from `app.instruments.simulate` (intake for everyone, exit for ~60 %, midway and
 follow-up for some), in batches of multi-row INSERTs, so seeding 100,000 people takes minutes
 rather than hours. Then it times `services.cohort.dashboard` for each instrument, with and
-without filters, as the dashboard computes it per request.
+without filters, as the dashboard computes it per request. Scores are stored per assessment
+as `services.assessments.complete` stores them (`--no-seed` on a database filled some other
+way: run `flask scores rebuild` first).
 """
 from __future__ import annotations
 
@@ -28,7 +30,16 @@ from app import create_app, instruments
 from app.db import engine_of, session_scope
 from app.instruments.simulate import plausible_answers
 from app.migrate import upgrade
-from app.models import Answer, Assessment, Occasion, Organisation, Participant, Unit
+from app.models import (
+    Answer,
+    Assessment,
+    AssessmentScore,
+    Occasion,
+    Organisation,
+    Participant,
+    Unit,
+)
+from app.services.scores import scores_by_ref
 
 GENDERS = ["woman"] * 9 + ["man"] * 8 + ["other", "prefers_not_to_say", "not_recorded"]
 EXITS = ["work", "studies", "other_programme", "moved", "ill_health", "other", "unknown"]
@@ -55,16 +66,17 @@ def seed(app, participants: int, seed_value: int = 2020) -> float:
         unit_ids = [u.id for u in units]
     every = [instruments.latest(k) for k in ("work_wheel", "health_wheel", "cefr", "kasam13")]
     ids = {"participant": 0, "occasion": 0, "assessment": 0, "answer": 0}
-    rows: dict[str, list] = {name: [] for name in ids}
+    rows: dict[str, list] = {name: [] for name in (*ids, "assessment_score")}
     tables = {"participant": Participant.__table__, "occasion": Occasion.__table__,
-              "assessment": Assessment.__table__, "answer": Answer.__table__}
+              "assessment": Assessment.__table__, "answer": Answer.__table__,
+              "assessment_score": AssessmentScore.__table__}
     today = date(2026, 11, 1)
     now = datetime.now(UTC)
 
     def flush(connection) -> None:
-        for name in ("participant", "occasion", "assessment", "answer"):
+        for name, table in tables.items():
             if rows[name]:
-                connection.execute(insert(tables[name]), rows[name])
+                connection.execute(insert(table), rows[name])
                 rows[name].clear()
 
     with engine.begin() as connection:
@@ -103,6 +115,11 @@ def seed(app, participants: int, seed_value: int = 2020) -> float:
                         "instrument_key": instrument.key, "instrument_version": instrument.version,
                         "language": "sv", "mode": "own_device", "storage": "stored",
                         "started_at": done, "completed_at": done})
+                    # As services.assessments.complete stores them.
+                    rows["assessment_score"].append({
+                        "assessment_id": aid, "participant_id": pid, "instrument_key": instrument.key,
+                        "instrument_version": instrument.version, "occasion_kind": kind,
+                        "completed_at": done, "scores": scores_by_ref(instrument, answers)})
                     for item_key, value in answers.items():
                         ids["answer"] += 1
                         is_text = isinstance(value, str)
@@ -119,8 +136,9 @@ def seed(app, participants: int, seed_value: int = 2020) -> float:
                     f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), {max(last, 1)})"))
     with engine.connect() as connection:
         if connection.dialect.name == "postgresql":
-            connection.execute(text("ANALYZE"))
-            connection.commit()
+            # VACUUM too, so index-only scans need not visit the heap (autovacuum does this
+            # in production shortly after inserts).
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
     print(f"seeded {participants:,} participants, {ids['assessment']:,} assessments, "
           f"{ids['answer']:,} answers in {time.perf_counter() - started:.1f} s")
     return time.perf_counter() - started
@@ -136,6 +154,7 @@ def time_dashboard(app, repeats: int = 3) -> None:
         cases = [("all, work_wheel", {"instrument_key": "work_wheel"}),
                  ("all, kasam13", {"instrument_key": "kasam13"}),
                  ("all, cefr", {"instrument_key": "cefr"}),
+                 ("all, health_wheel", {"instrument_key": "health_wheel"}),
                  ("women, work_wheel", {"instrument_key": "work_wheel", "gender": "woman"}),
                  ("one unit, 20-24, health_wheel", {"instrument_key": "health_wheel", "unit_id": unit_id,
                                                     "age_band": "20-24"})]

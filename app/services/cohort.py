@@ -46,6 +46,8 @@ from ..statistics.cohort import (
 from ..statistics.vectorised import MEAN_OF_ITEMS, TOTAL
 
 DEFAULT_INSTRUMENT = "work_wheel"
+# Which aggregate a row of the cohort statement belongs to, besides the refs (0, 1, …).
+YEARS, PARTICIPANTS = -1, -2
 
 
 class day_number(FunctionElement):
@@ -76,6 +78,11 @@ class CohortFilter:
     age_band: str | None = None
     exit_reason: str | None = None
     instrument_key: str | None = None
+
+    def narrows_people(self) -> bool:
+        """Whether a criterion on participants is set beyond the organisation."""
+        return any(v is not None for v in (self.unit_id, self.intake_year, self.gender,
+                                           self.age_band, self.exit_reason))
 
     def as_details(self) -> dict:
         """The filter as audit details: only the criteria that were set."""
@@ -135,10 +142,12 @@ def fetch_scores(session: Session, cohort: CohortFilter, instrument: Instrument)
     """The cohort's intake and exit scores, aggregated by the database in one statement.
 
     `either` holds one row per participant with an intake or exit assessment: gender, intake
-    year, days between the two (NULL unless both) and each reported score at both occasions
-    (NULL where missing). From it, per ref: how many participants of each gender had each
-    (intake, exit) combination, with their days summed; and per intake year × gender: how
-    many had both assessments, with their days summed.
+    year, days between the two (NULL unless both) and each reported score at both occasions.
+    From it, per ref: how many participants of each gender had each (intake, exit)
+    combination, with their days summed; per intake year × gender: how many had both
+    assessments, with their days summed; and how many participants there are. Only pairs
+    are aggregated (and intake scores read only for them), except for level instruments,
+    whose level distributions at each occasion take everyone.
     """
     if session.get_bind().dialect.name == "postgresql":
         # Compiling this short query to machine code costs more than it saves.
@@ -146,10 +155,17 @@ def fetch_scores(session: Session, cohort: CohortFilter, instrument: Instrument)
     intake = occasion_scores(instrument, OccasionKind.INTAKE.value)
     exit_ = occasion_scores(instrument, OccasionKind.EXIT.value)
     refs = reported_refs(instrument)
+    everyone = instrument.scoring.method == "level_median"
+    paired = exit_.c.participant_id.is_not(None)
+
+    def at_intake(ref: str):
+        value = intake.c.scores[ref].as_float()
+        return value if everyone else case((paired, value))
+
     either = (
         select(Participant.gender.label("gender"), intake_year_of().label("year"),
                (exit_.c.day - intake.c.day).label("days"),
-               *[intake.c.scores[ref].as_float().label(f"before_{n}") for n, ref in enumerate(refs)],
+               *[at_intake(ref).label(f"before_{n}") for n, ref in enumerate(refs)],
                *[exit_.c.scores[ref].as_float().label(f"after_{n}") for n, ref in enumerate(refs)])
         .join(Unit, Unit.id == Participant.unit_id)
         .outerjoin(intake, intake.c.participant_id == Participant.id)
@@ -159,23 +175,27 @@ def fetch_scores(session: Session, cohort: CohortFilter, instrument: Instrument)
         .cte("either")
     )
     nothing = null().cast(Float)
+    counted = [] if everyone else [either.c.days.is_not(None)]
     branches = [
         select(literal(n), either.c.gender, nothing, either.c[f"before_{n}"], either.c[f"after_{n}"],
                func.count(), func.sum(either.c.days))
+        .where(*counted)
         .group_by(either.c.gender, either.c[f"before_{n}"], either.c[f"after_{n}"])
         for n in range(len(refs))
     ]
     branches.append(
-        select(literal(-1), either.c.gender, either.c.year, nothing, nothing,
+        select(literal(YEARS), either.c.gender, either.c.year, nothing, nothing,
                func.count(either.c.days), func.sum(either.c.days))
         .group_by(either.c.gender, either.c.year))
+    branches.append(select(literal(PARTICIPANTS), null(), nothing, nothing, nothing, func.count(), nothing)
+                    .select_from(either))
     rows = session.exec(union_all(*branches)).all()
     return _cohort_scores(rows, refs)
 
 
 def _cohort_scores(rows, refs: list[str]) -> CohortScores:
-    """The aggregate rows (ref index or -1 for years, gender, year, intake score, exit score,
-    participants, days summed) as CohortScores."""
+    """The aggregate rows (ref index, YEARS or PARTICIPANTS; gender, year, intake score, exit
+    score, participants, days summed) as CohortScores."""
     def floats(values) -> np.ndarray:
         return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
 
@@ -189,9 +209,9 @@ def _cohort_scores(rows, refs: list[str]) -> CohortScores:
                         days=floats(r[6] for r in found))
         for n, ref in enumerate(refs) for found in [by_ref.get(n, [])]
     }
-    years = [r for r in by_ref.get(-1, []) if r[5]]
+    years = [r for r in by_ref.get(YEARS, []) if r[5]]
     return CohortScores(
-        participants=int(pairs[refs[0]].n.sum()) if refs else 0,
+        participants=sum(int(r[5]) for r in by_ref.get(PARTICIPANTS, [])),
         pairs=pairs,
         years=YearCounts(year=np.array([int(r[2]) for r in years], dtype=int),
                          gender=np.array([r[1] for r in years], dtype=object),
@@ -222,10 +242,16 @@ def funnel_counts(session: Session, cohort: CohortFilter) -> dict[str, list[int]
     intake, exit and follow-up, in one grouped query over the (participant, occasion kind)
     index of the stored scores."""
     kinds = (OccasionKind.INTAKE, OccasionKind.EXIT, OccasionKind.FOLLOW_UP)
+    # A narrowed cohort reads only its own people's scores; a whole organisation is cheaper
+    # read in one pass than through that restriction.
+    members = ([AssessmentScore.participant_id.in_(
+        select(Participant.id).join(Unit, Unit.id == Participant.unit_id)
+        .where(*participant_conditions(cohort)))] if cohort.narrows_people() else [])
     done = (
         select(AssessmentScore.participant_id,
                *[func.max(case((AssessmentScore.occasion_kind == kind.value, 1), else_=0)).label(kind.value)
                  for kind in kinds])
+        .where(*members)
         .group_by(AssessmentScore.participant_id)
         .subquery("done")
     )

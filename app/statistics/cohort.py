@@ -30,7 +30,8 @@ ALL = "all"
 class PairCounts:
     """One score's intake/exit combinations: gender, intake score, exit score (NaN where
     missing at that occasion), how many participants had it, and their days intake → exit
-    summed (NaN unless both). Everyone with either assessment is in it."""
+    summed (NaN unless both). Participants with both assessments are in it; for level
+    instruments also those with one (the other side NaN), for the level distributions."""
 
     gender: np.ndarray
     before: np.ndarray

@@ -76,7 +76,12 @@ def cohens_dz(differences: np.ndarray) -> EffectSize | None:
 
     def bound(target: float) -> float:
         def gap(ncp: float) -> float:
-            return stats.nct.cdf(t, df, ncp) - target
+            below = stats.nct.cdf(t, df, ncp)
+            if math.isnan(below):
+                # scipy returns NaN at isolated points far in a tail; −T follows the
+                # noncentral t with −ncp, so the same probability is sf(−t) there.
+                below = stats.nct.sf(-t, df, -ncp)
+            return below - target
 
         return optimize.brentq(gap, t - span, t + span, xtol=1e-4) / math.sqrt(n)
 

@@ -86,6 +86,17 @@ def test_cohens_dz_by_hand():
     assert effect.low < effect.d < effect.high
 
 
+def test_cohens_dz_interval_stays_exact_where_scipy_returns_nan():
+    # scipy's noncentral t CDF returns NaN at points far in the left tail of the search
+    # range for these 40 differences; the interval must still invert the noncentral t
+    # exactly (not fall back to an approximation).
+    differences = np.array([-2, -1, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 4, 1, 0, 2, 1, 1, 3, -1] * 2)
+    effect = cohens_dz(differences)
+    t, n = effect.d * math.sqrt(40), 40
+    assert stats.nct.sf(-t, n - 1, -effect.low * math.sqrt(n)) == pytest.approx(0.975, abs=1e-4)
+    assert stats.nct.cdf(t, n - 1, effect.high * math.sqrt(n)) == pytest.approx(0.025, abs=1e-4)
+
+
 def test_cohens_dz_undefined_without_spread():
     assert cohens_dz(np.array([1, 1, 1])) is None
     assert cohens_dz(np.array([1])) is None
