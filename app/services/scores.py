@@ -25,9 +25,8 @@ from ..instruments import Instrument
 from ..instruments.scoring import Answer as AnswerValue
 from ..instruments.scoring import InvalidAnswer, score
 from ..models import Answer, Assessment, AssessmentScore, Occasion, Storage
+from ..statistics.vectorised import MEAN_OF_ITEMS, TOTAL
 
-TOTAL = "total"
-MEAN_OF_ITEMS = "mean"
 REBUILD_BATCH = 5000
 
 

@@ -1,10 +1,11 @@
-"""The instruments' scoring rules over whole columns at once, for cohorts of 100,000.
+"""The instruments' scoring rules over whole columns at once, and the names of the derived
+scores ("total", "mean") used by stored scores, the dashboard and the exports.
 
-`app.instruments.scoring.score` scores one assessment; the dashboard needs the same scores
-for every assessment in a cohort without a Python loop per person. This module applies the
-same definition (reversal, subscale sums with mean substitution, lower/upper median of
-levels) to numpy columns. A test runs both over simulated answers for every instrument, so
-the two cannot drift apart.
+`app.instruments.scoring.score` scores one assessment; this module applies the same
+definition (reversal, subscale sums with mean substitution, lower/upper median of levels) to
+numpy columns. A test runs both over simulated answers for every instrument, so the two
+cannot drift apart. The dashboard itself no longer scores: it reads the scores stored at
+completion (`app.services.scores`).
 """
 from __future__ import annotations
 
