@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from app import instruments
 from app.instruments.scoring import score
-from app.models import Assessment, AssessmentScore
+from app.models import Assessment, AssessmentScore, Invitation
 from app.services import assessments, invitations, scores
 from tests.factories import make_participant
 
@@ -54,6 +54,17 @@ def test_wheels_store_each_area_and_their_mean(app, session):
     stored = session.get(AssessmentScore, assessment.id).scores
     assert {k: stored[k] for k in answers} == answers
     assert stored["mean"] == pytest.approx(sum(answers.values()) / len(answers))
+
+
+def test_completing_again_after_a_changed_answer_rescores(app, session):
+    answers = _wheel()
+    (assessment,) = _completed(session, ["work_wheel"], {"work_wheel": answers})
+    invitation = session.get(Invitation, assessment.invitation_id)
+    first = next(iter(answers))
+    assessments.save_answer(session, assessment=assessment, item_key=first, value=10)
+    assessments.complete(session, assessment=assessment, invitation=invitation)
+    session.expire_all()
+    assert session.get(AssessmentScore, assessment.id).scores[first] == 10
 
 
 def test_discussion_only_is_never_scored(app, session):

@@ -239,7 +239,9 @@ def complete(session: Session, *, assessment: Assessment, invitation: Invitation
                      details={"instrument": assessment.instrument_key,
                               "storage": assessment.storage})
         session.flush()
-        scores.record(session, assessment)  # stored assessments only; read by the cohort page
+    # Stored assessments only; read by the cohort page. Again on every call: going back to
+    # change an answer ends with the last question's Next, which completes it again.
+    scores.record(session, assessment)
     if invitation.completed_at is None and all(
         (found := assessment_for(session, invitation=invitation, instrument_key=key)) is not None
         and found.completed_at is not None
