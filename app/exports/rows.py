@@ -2,8 +2,7 @@
 
 The query returns one row per stored answer of a completed assessment, ordered by
 participant and occasion; the long layout writes them as they come, the wide layout folds
-each participant × occasion into one row, taking subscales and totals from the scores
-stored at completion (a second stream in the same participant order), not scoring again. What leaves: a pseudonym instead of the id, days
+each participant × occasion into one row. What leaves: a pseudonym instead of the id, days
 since intake instead of dates, an age band instead of the birth year, a merged unit for
 small units, and for free text only whether some was given.
 """
@@ -19,18 +18,10 @@ from sqlmodel import Session, select
 
 from ..instruments import Instrument, InstrumentDefinitionError, UnknownInstrument
 from ..instruments import get as get_instrument
-from ..models import (
-    OCCASION_ORDER,
-    Answer,
-    Assessment,
-    AssessmentScore,
-    Occasion,
-    Participant,
-    Unit,
-)
+from ..instruments.scoring import InvalidAnswer, score
+from ..models import OCCASION_ORDER, Answer, Assessment, Occasion, Participant, Unit
 from ..services.cohort import CohortFilter, counted_assessment, participant_conditions
 from ..statistics.age import age_band
-from ..statistics.vectorised import TOTAL
 from .columns import NOT_ASKED, NOT_COMPUTABLE, OTHER_UNIT, SKIPPED
 
 STREAM_BATCH = 5000
@@ -49,21 +40,6 @@ def unit_labels(session: Session, cohort: CohortFilter, threshold: int) -> dict[
              .join(Participant, Participant.unit_id == Unit.id)
              .where(*participant_conditions(cohort)).group_by(Unit.id, Unit.name))
     return {uid: (name if n >= threshold else OTHER_UNIT) for uid, name, n in session.exec(query).all()}
-
-
-def stored_scores(session: Session, cohort: CohortFilter, instrument_keys: list[str]):
-    """The streamed stored scores of the same assessments: (participant id, occasion kind,
-    instrument key, scores), in participant order like `answer_rows`."""
-    query = (
-        select(AssessmentScore.participant_id, AssessmentScore.occasion_kind,
-               AssessmentScore.instrument_key, AssessmentScore.scores)
-        .join(Participant, Participant.id == AssessmentScore.participant_id)
-        .join(Unit, Unit.id == Participant.unit_id)
-        .where(*participant_conditions(cohort), AssessmentScore.instrument_key.in_(instrument_keys))
-        .order_by(AssessmentScore.participant_id)
-        .execution_options(yield_per=STREAM_BATCH)
-    )
-    return session.execute(query)
 
 
 def answer_rows(session: Session, cohort: CohortFilter, instrument_keys: list[str]):
@@ -118,11 +94,9 @@ def _instrument(key: str, version: int) -> Instrument | None:
         return None
 
 
-def _assessment_columns(instrument: Instrument, answers: dict, flags: dict,
-                        scores: dict | None) -> dict:
-    """Raw answers, text-given flags, subscales and total (from the stored `scores`; None
-    when the assessment could not be scored) of one assessment, with SPSS codes for what is
-    missing (negative; the CSV writes them as empty)."""
+def _assessment_columns(instrument: Instrument, answers: dict, flags: dict) -> dict:
+    """Raw answers, text-given flags, subscales and total of one assessment, with SPSS codes
+    for what is missing (negative; the CSV writes them as empty)."""
     key = instrument.key
     values: dict = {f"{key}_version": instrument.version}
     text_items = {i.key for i in instrument.items} - {i.key for i in instrument.scored_items}
@@ -132,32 +106,21 @@ def _assessment_columns(instrument: Instrument, answers: dict, flags: dict,
         else:
             raw = answers.get(item.key)
             values[f"{key}_{item.key}"] = SKIPPED if raw is None else raw
-    scores = scores or {}
+    try:
+        scores = score(instrument, {k: v for k, v in answers.items() if k not in text_items})
+    except InvalidAnswer:
+        scores = None
     for subscale in instrument.subscales:
-        got = scores.get(subscale.key)
+        got = None if scores is None else scores.subscales.get(subscale.key)
         values[f"{key}_{subscale.key}"] = NOT_COMPUTABLE if got is None else got
     if instrument.scoring.method != "per_item":
-        got = scores.get(TOTAL)
-        values[f"{key}_total"] = NOT_COMPUTABLE if got is None else got
+        values[f"{key}_total"] = NOT_COMPUTABLE if scores is None or scores.total is None else scores.total
     return values
 
 
-def _scores_by_participant(scores: Iterable) -> Iterator[tuple[int, dict]]:
-    """Stored score rows grouped per participant: (id, {(occasion kind, instrument): scores})."""
-    for pid, rows in groupby(scores, key=lambda r: r[0]):
-        yield pid, {(kind, key): values for _, kind, key, values in rows}
-
-
-def wide_rows(rows: Iterable, secret: str, units: dict[int, str], columns: list[str],
-              scores: Iterable = ()) -> Iterator[dict]:
-    """One output row per participant × occasion; instruments not done there are 'not asked'.
-    `scores` are the stored scores (`stored_scores`), in the same participant order."""
-    stored = _scores_by_participant(scores)
-    current: tuple[int, dict] = (-1, {})
-    for (pid, kind), occasion_rows in groupby(rows, key=lambda r: (r[0], r[6])):
-        while current[0] < pid:
-            current = next(stored, (pid + 1, {}))
-        found = current[1] if current[0] == pid else {}
+def wide_rows(rows: Iterable, secret: str, units: dict[int, str], columns: list[str]) -> Iterator[dict]:
+    """One output row per participant × occasion; instruments not done there are 'not asked'."""
+    for _, occasion_rows in groupby(rows, key=lambda r: (r[0], r[6])):
         occasion_rows = list(occasion_rows)
         record = dict.fromkeys(columns, NOT_ASKED)
         record.update(_background(occasion_rows[0], secret, units))
@@ -170,5 +133,5 @@ def wide_rows(rows: Iterable, secret: str, units: dict[int, str], columns: list[
             answers = list(answers)
             record.update(_assessment_columns(
                 instrument, {r[10]: r[11] for r in answers if not r[12]},
-                {r[10]: r[12] for r in answers}, found.get((kind, key))))
+                {r[10]: r[12] for r in answers}))
         yield record

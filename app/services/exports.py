@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from .. import instruments
 from ..exports.archive import datapackage, json_text, readme, write_spss, zip_stream
 from ..exports.columns import OTHER_UNIT, background_columns, long_columns, wide_columns
-from ..exports.rows import answer_rows, long_rows, stored_scores, unit_labels, wide_rows
+from ..exports.rows import answer_rows, long_rows, unit_labels, wide_rows
 from ..models import EvaluationProject
 from .audit import record
 from .cohort import CohortFilter, current_instruments
@@ -83,8 +83,7 @@ def _zip_chunks(session: Session, cohort: CohortFilter, secret: str, evaluation:
     wide_names = [c.name for c in wide]
 
     def wide_data():
-        return wide_rows(answer_rows(session, cohort, keys), secret, units, wide_names,
-                         stored_scores(session, cohort, keys))
+        return wide_rows(answer_rows(session, cohort, keys), secret, units, wide_names)
 
     def long_data():
         return long_rows(answer_rows(session, cohort, keys), secret, units)
