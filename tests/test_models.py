@@ -5,8 +5,16 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from app.models import (Answer, Assessment, Invitation, Occasion, OccasionKind, Participant, StaffUser,
-                        utcnow)
+from app.models import (
+    Answer,
+    Assessment,
+    Invitation,
+    Occasion,
+    OccasionKind,
+    Participant,
+    StaffUser,
+    utcnow,
+)
 from app.services.staff import StaffAlreadyExists, create_staff
 
 from . import factories

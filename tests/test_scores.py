@@ -104,3 +104,10 @@ def test_rebuild_command(app, session):
     result = app.test_cli_runner().invoke(args=["scores", "rebuild"])
     assert result.exit_code == 0, result.output
     assert "Stored the scores of 1 assessments." in result.output
+
+
+def test_changing_an_answer_after_completion_rescores_at_once(app, session):
+    (assessment,) = _completed(session, ["work_wheel"], {"work_wheel": _wheel()})
+    assessments.save_answer(session, assessment=assessment, item_key="health", value=10)
+    session.expire_all()
+    assert session.get(AssessmentScore, assessment.id).scores["health"] == 10

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from ..instruments import Instrument
 from ..instruments.texts import language_name, localized_now
 from ..statistics.age import BAND_LABELS
-from ..statistics.vectorised import MEAN_OF_ITEMS, TOTAL
+from ..statistics.refs import MEAN_OF_ITEMS, TOTAL
 from ..vocabulary import EXIT_REASON_LABELS
 
 GENDER_CHOICES = [

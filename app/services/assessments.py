@@ -194,6 +194,9 @@ def save_answer(
     for name, field_value in fields.items():
         setattr(answer, name, field_value)
     session.add(answer)
+    if assessment.completed_at is not None:
+        session.flush()
+        scores.record(session, assessment)  # a changed answer after completion: rescore now
     session.commit()
     return answer
 
@@ -239,9 +242,7 @@ def complete(session: Session, *, assessment: Assessment, invitation: Invitation
                      details={"instrument": assessment.instrument_key,
                               "storage": assessment.storage})
         session.flush()
-    # Stored assessments only; read by the cohort page. Again on every call: going back to
-    # change an answer ends with the last question's Next, which completes it again.
-    scores.record(session, assessment)
+    scores.record(session, assessment)  # stored assessments only; read by the cohort page
     if invitation.completed_at is None and all(
         (found := assessment_for(session, invitation=invitation, instrument_key=key)) is not None
         and found.completed_at is not None

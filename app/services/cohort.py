@@ -43,7 +43,7 @@ from ..statistics.cohort import (
     visible_groups,
     year_table,
 )
-from ..statistics.vectorised import MEAN_OF_ITEMS, TOTAL
+from ..statistics.refs import MEAN_OF_ITEMS, TOTAL
 
 DEFAULT_INSTRUMENT = "work_wheel"
 # Which aggregate a row of the cohort statement belongs to, besides the refs (0, 1, …).

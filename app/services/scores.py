@@ -25,7 +25,7 @@ from ..instruments import Instrument
 from ..instruments.scoring import Answer as AnswerValue
 from ..instruments.scoring import InvalidAnswer, score
 from ..models import Answer, Assessment, AssessmentScore, Occasion, Storage
-from ..statistics.vectorised import MEAN_OF_ITEMS, TOTAL
+from ..statistics.refs import MEAN_OF_ITEMS, TOTAL
 
 REBUILD_BATCH = 5000
 

@@ -1,21 +1,16 @@
 """Cohort statistics against fixtures computed by hand (no app, no database)."""
 import math
-import random
 
 import numpy as np
 import pytest
 from scipy import stats
 
-from app import instruments
 from app.instruments.change import RCI_THRESHOLD, standard_error_of_difference
-from app.instruments.scoring import score
-from app.instruments.simulate import plausible_answers
 from app.statistics import (
     age_band,
     age_bands,
     cohens_dz,
     level_distribution,
-    score_columns,
     share,
     share_moving_up,
     summarise_pairs,
@@ -168,26 +163,3 @@ def test_level_distribution_and_moving_up():
                                                                       5: 0, 6: 1}
     moved = share_moving_up(np.array([1, 2, 2, 3, NAN]), np.array([2, 2, 4, 2, 5]))
     assert (moved.k, moved.n) == (2, 4)
-
-
-@pytest.mark.parametrize("instrument", instruments.all_instruments(), ids=lambda i: i.ident)
-def test_vectorised_scores_equal_the_instrument_engine(instrument):
-    rng = random.Random(7)
-    rows = []
-    for _ in range(300):
-        answers = plausible_answers(instrument, rng)
-        for item in instrument.scored_items:  # make skips common, to exercise missing rules
-            if item.skippable and rng.random() < 0.2:
-                answers[item.key] = None
-        rows.append(answers)
-    columns = {item.key: np.array([NAN if r[item.key] is None else r[item.key] for r in rows])
-               for item in instrument.scored_items}
-    vectorised = score_columns(instrument, columns)
-    for index, answers in enumerate(rows):
-        expected = score(instrument, answers)
-        for key, value in {**expected.items, **expected.subscales}.items():
-            got = vectorised[key][index]
-            assert (value is None and math.isnan(got)) or got == pytest.approx(value), key
-        if instrument.scoring.method != "per_item":
-            got = vectorised["total"][index]
-            assert (expected.total is None and math.isnan(got)) or got == pytest.approx(expected.total)
