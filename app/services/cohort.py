@@ -138,6 +138,24 @@ def occasion_scores(instrument: Instrument, kind: str):
     )
 
 
+def not_comparable_count(session: Session, cohort: CohortFilter, instrument: Instrument) -> int:
+    """Assessments in the cohort answered with a version that may not be pooled with
+    `instrument`: left out of every figure, and the page says how many. Stored versions are
+    always loaded definitions, so with none of them incomparable there is nothing to count."""
+    others = [other.version for other in instruments.all_instruments()
+              if other.key == instrument.key and not instruments.comparable(instrument, other)]
+    if not others:
+        return 0
+    return session.exec(
+        select(func.count())
+        .select_from(AssessmentScore)
+        .join(Participant, Participant.id == AssessmentScore.participant_id)
+        .join(Unit, Unit.id == Participant.unit_id)
+        .where(AssessmentScore.instrument_key == instrument.key,
+               AssessmentScore.instrument_version.in_(others), *participant_conditions(cohort))
+    ).one()
+
+
 def fetch_scores(session: Session, cohort: CohortFilter, instrument: Instrument) -> CohortScores:
     """The cohort's intake and exit scores, aggregated by the database in one statement.
 
@@ -286,6 +304,7 @@ class Dashboard:
     levels: list | None
     funnel: object
     goals: list[GoalReport] = field(default_factory=list)
+    not_comparable: int = 0  # assessments of versions that cannot be pooled: left out
 
     @property
     def reliable(self) -> bool:
@@ -346,6 +365,7 @@ def dashboard(session: Session, cohort: CohortFilter, threshold: int) -> Dashboa
         levels=levels,
         funnel=funnel_table(funnel_counts(session, cohort), threshold),
         goals=goal_reports(session, cohort, threshold, scores_of),
+        not_comparable=not_comparable_count(session, cohort, instrument),
     )
 
 

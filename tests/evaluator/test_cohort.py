@@ -132,3 +132,22 @@ def test_goals_page_adds_and_removes_a_goal(client, session, login_as):
     assert response.status_code == 302
     html = client.get("/evaluator/goals").get_data(as_text=True)
     assert "80 % documented step progression" in html
+
+
+def test_answers_to_a_version_that_cannot_be_compared_are_left_out_and_counted(
+        session, unit, monkeypatch):
+    from app import instruments
+    from app.models import AssessmentScore
+
+    current = instruments.latest("work_wheel")
+    other = current.model_copy(update={"version": 99, "comparable_versions": []})
+    monkeypatch.setattr(instruments, "all_instruments", lambda: [current, other])
+    people = make_cohort(session, unit, WOMEN)
+    later = add_assessment(session, people[0], "follow_up", "work_wheel", wheel(9), on=date(2025, 12, 1))
+    stored = session.get(AssessmentScore, later.id)
+    stored.instrument_version = 99  # answered with the version that may not be pooled
+    session.add(stored)
+    session.commit()
+    data = dashboard(session, CohortFilter(organisation_id=unit.organisation_id), threshold=5)
+    assert data.not_comparable == 1
+    assert next(r for r in data.rows if r.ref == "health").cells["all"].n == 5
