@@ -90,7 +90,7 @@ def totp_verify():
     if form.validate_on_submit():
         db = get_session()
         user = db.get(StaffUser, pending["id"])
-        if user and user.active and staff.totp_matches(user.totp_secret, form.code.data):
+        if user and user.active and staff.accept_totp(db, user=user, code=form.code.data):
             return _complete_sign_in(user, pending.get("next"))
         audit.record(db, action="totp_failed", staff_id=pending["id"], ip=request.remote_addr)
         db.commit()

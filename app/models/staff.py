@@ -46,6 +46,7 @@ class StaffUser(UserMixin, SQLModel, table=True):
     role: str = Field(max_length=20)
     active: bool = Field(default=True)
     totp_secret: str | None = Field(default=None, max_length=64)
+    totp_last_step: int | None = Field(default=None, description="Last accepted 30 s time step")
     preferred_language: str = Field(default="sv", max_length=10)
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None

@@ -1,6 +1,10 @@
 """Staff accounts: creation, password sign-in, password change and two-factor (TOTP)."""
 from __future__ import annotations
 
+import hmac
+import time
+from datetime import datetime, timezone
+
 import pyotp
 from sqlmodel import Session, select
 
@@ -131,11 +135,31 @@ def totp_matches(secret: str | None, code: str) -> bool:
     return code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
 
 
+def accept_totp(session: Session, *, user: StaffUser, code: str, now: float | None = None) -> bool:
+    """Sign-in's code check: right code, and a time step later than the last one accepted, so a
+    code seen over someone's shoulder (or replayed) cannot be used a second time."""
+    if not user.totp_secret:
+        return False
+    code = "".join(code.split())
+    totp = pyotp.TOTP(user.totp_secret)
+    moment = time.time() if now is None else now
+    for drift in (-1, 0, 1):  # one 30-second step of clock drift either way
+        step = totp.timecode(datetime.fromtimestamp(moment + drift * totp.interval, timezone.utc))
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            if user.totp_last_step is not None and step <= user.totp_last_step:
+                return False
+            user.totp_last_step = step
+            session.add(user)
+            session.commit()
+            return True
+    return False
+
+
 def enable_totp(session: Session, *, user: StaffUser, secret: str, code: str) -> bool:
     """Store `secret` on the user if `code` proves the authenticator app has it."""
     if not totp_matches(secret, code):
         return False
-    user.totp_secret = secret
+    user.totp_secret, user.totp_last_step = secret, None
     session.add(user)
     session.commit()
     return True
@@ -143,7 +167,7 @@ def enable_totp(session: Session, *, user: StaffUser, secret: str, code: str) ->
 
 def reset_totp(session: Session, *, user: StaffUser) -> StaffUser:
     """Forget the user's secret (a lost phone); they enrol again at their next sign-in."""
-    user.totp_secret = None
+    user.totp_secret, user.totp_last_step = None, None
     session.add(user)
     session.commit()
     return user

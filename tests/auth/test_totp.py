@@ -92,3 +92,28 @@ def test_reset_forgets_the_secret(session):
     user.totp_secret = pyotp.random_base32()
     staff_service.reset_totp(session, user=user)
     assert session.get(StaffUser, user.id).totp_secret is None
+
+
+def test_a_code_works_once(client, session):
+    user = factories.make_staff(session, role="coach")
+    user.totp_secret = pyotp.random_base32()
+    session.add(user)
+    session.commit()
+    code = pyotp.TOTP(user.totp_secret).now()
+    _sign_in(client, user)
+    assert client.post("/login/code", data={"code": code}).status_code == 302
+    client.post("/logout")
+    _sign_in(client, user)
+    replayed = client.post("/login/code", data={"code": code})
+    assert replayed.status_code == 200  # refused: the same time step was used already
+
+
+def test_codes_allow_one_step_of_clock_drift_and_no_more(session):
+    user = factories.make_staff(session, role="coach")
+    user.totp_secret = pyotp.random_base32()
+    totp = pyotp.TOTP(user.totp_secret)
+    now = 1_800_000_000.0
+    assert not staff_service.accept_totp(session, user=user, code=totp.at(now - 60), now=now)
+    assert staff_service.accept_totp(session, user=user, code=totp.at(now - 30), now=now)
+    assert staff_service.accept_totp(session, user=user, code=totp.at(now + 30), now=now)
+    assert not staff_service.accept_totp(session, user=user, code=totp.at(now), now=now)  # older
