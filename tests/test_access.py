@@ -9,7 +9,6 @@ PUBLIC_ENDPOINTS = {
     "auth.login",
     "auth.logout",  # needs a session itself (login_required)
     "auth.index",
-    "auth.signed_in",  # login_required
     "auth.totp_verify",  # second sign-in step: needs a password check from the last 5 minutes
     "auth.totp_setup",  # login_required (any role enrols its own authenticator)
     "auth.change_password",  # login_required (any role changes its own password)

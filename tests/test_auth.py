@@ -38,7 +38,7 @@ def test_sign_out(client, login_as):
     login_as("evaluator")
     response = client.post("/logout")
     assert response.status_code == 302
-    assert client.get("/signed-in").status_code == 302
+    assert client.get("/evaluator/").status_code == 302  # back to the sign-in page
 
 
 def test_security_headers_on_pages(client):

@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from werkzeug.routing import BuildError
 
 from ..db import get_session
 from ..extensions import limiter
@@ -36,10 +35,7 @@ def _safe_next(target: str | None) -> str | None:
 
 def home_url_for(role: str) -> str:
     """The workspace a role lands in."""
-    try:
-        return url_for(ROLE_HOME[role])
-    except (KeyError, BuildError):
-        return url_for("auth.signed_in")
+    return url_for(ROLE_HOME[role])
 
 
 def _complete_sign_in(user: StaffUser, next_url: str | None):
@@ -166,9 +162,3 @@ def index():
         return redirect(home_url_for(current_user.role))
     return redirect(url_for("auth.login"))
 
-
-@bp.get("/signed-in")
-@login_required
-def signed_in():
-    """A fallback landing page for roles whose workspace is not built yet."""
-    return render_template("auth/signed_in.html")
