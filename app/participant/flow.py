@@ -6,6 +6,7 @@ or a reload all land on the same screen, and Back is just "the screen before thi
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import flask_babel
@@ -131,13 +132,13 @@ class QuestionScreen:
 
 
 def _texts(instrument: Instrument, ref: str, locale: str, translations, target: str | None,
-           bilingual: bool) -> tuple[str, str | None]:
+           bilingual: bool, licences) -> tuple[str, str | None]:
     values = {"language": language_name(target, locale)} if target else {}
-    text = localized(instrument, ref, locale, translations=translations, **values)
+    text = localized(instrument, ref, locale, translations=translations, licences=licences, **values)
     if not bilingual or locale.split("_")[0] == "sv":
         return text, None
     values_sv = {"language": language_name(target, "sv")} if target else {}
-    return text, localized(instrument, ref, "sv", **values_sv)
+    return text, localized(instrument, ref, "sv", licences=licences, **values_sv)
 
 
 def question_screen(
@@ -149,11 +150,13 @@ def question_screen(
     target_language: str | None = None,
     bilingual: bool = False,
     answers: dict[str, Answer] | None = None,
+    licences: Sequence = (),
 ) -> QuestionScreen:
-    """The question in `locale` (and easy Swedish under it when `bilingual`)."""
+    """The question in `locale` (and easy Swedish under it when `bilingual`); licensed wording
+    (e.g. KASAM's, loaded by an admin) replaces the demo text in its languages."""
 
     def texts(ref: str) -> tuple[str, str | None]:
-        return _texts(instrument, ref, locale, translations, target_language, bilingual)
+        return _texts(instrument, ref, locale, translations, target_language, bilingual, licences)
 
     scale = instrument.scale_of(item)
     title, _ = texts("title")
@@ -228,14 +231,15 @@ def begin_form(instrument: Instrument, assessment: Assessment | None, form):
     return form
 
 
-def begin_texts(instrument: Instrument, assessment: Assessment | None, locale: str) -> dict:
+def begin_texts(instrument: Instrument, assessment: Assessment | None, locale: str,
+                licences: Sequence = ()) -> dict:
     """Title and introduction of an instrument in `locale`; CEFR names its language."""
     target = (assessment.target_language if assessment else None) or TARGET_LANGUAGES[0]
     values = {"language": language_name(target, locale)} if needs_target_language(instrument) else {}
     if needs_target_language(instrument) and assessment is None:
         values = {"language": _("the language")}  # Translators: stands for the language chosen below
     catalog = RequestCatalog()
-    return {ref: localized(instrument, ref, locale, translations=catalog, **values)
+    return {ref: localized(instrument, ref, locale, translations=catalog, licences=licences, **values)
             for ref in ("title", "intro")}
 
 

@@ -13,6 +13,7 @@ from ..db import get_session
 from ..extensions import limiter
 from ..i18n import current_language, offered_languages
 from ..i18n import language as language_named
+from ..instruments.licences import licensed_wordings
 from ..instruments.scoring import InvalidAnswer
 from ..instruments.texts import RequestCatalog
 from ..models import Invitation
@@ -162,7 +163,8 @@ def begin(key: str):
         return _go(flow.first_question(get_session(), assessment))
     back = flow.step_before(get_session(), g.invitation, key, None)
     return render_template("participant/begin.html", form=form, instrument=instrument,
-                           texts=flow.begin_texts(instrument, assessment, current_language().code),
+                           texts=flow.begin_texts(instrument, assessment, current_language().code,
+                                                  licensed_wordings(get_session(), instrument)),
                            back=back, position=g.invitation.instrument_keys.index(key) + 1)
 
 
@@ -189,7 +191,8 @@ def question(key: str, item_key: str):
     answers = assessments.answers_of(get_session(), assessment)
     screen = flow.question_screen(
         instrument, item, locale=current_language().code, translations=RequestCatalog(),
-        target_language=assessment.target_language, bilingual=g.invitation.bilingual, answers=answers)
+        target_language=assessment.target_language, bilingual=g.invitation.bilingual, answers=answers,
+        licences=licensed_wordings(get_session(), instrument))
     return render_template(
         "participant/question.html", screen=screen, form=form, error=error,
         chosen=flow.chosen_value(form, answers.get(item_key)),

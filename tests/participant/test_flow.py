@@ -184,3 +184,18 @@ def test_cefr_asks_the_target_language_and_shows_seven_statements(client, sessio
     assert "how well do you read English?" in page
     assert page.count('name="value"') == 7 and 'class="statements"' in page
     assert session.exec(select(Assessment)).one().target_language == "en"
+
+
+def test_licensed_kasam_wording_replaces_the_demo_text(app, client, session, opened, tmp_path):
+    from tests.instruments.test_licences import licensed_file
+
+    path = tmp_path / "kasam-sv.toml"
+    path.write_text(licensed_file("sv"), encoding="utf-8")
+    loaded = app.test_cli_runner().invoke(
+        args=["instruments", "load", str(path), "--permission", "Avtal 1", "--granted-by", "Innehavaren"])
+    assert loaded.exit_code == 0, loaded.output
+    opened(keys=["kasam13"], language="sv")
+    client.post("/answer/kasam13/start", data={"consent": "store"})
+    page = client.get("/answer/kasam13/q1").get_data(as_text=True)
+    assert "Licensierad q1 (test)" in page and "Demo text" not in page
+    assert "Låg ände (test)" in page and "Hög ände (test)" in page
