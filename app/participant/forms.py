@@ -70,3 +70,7 @@ def answer_from(form: AnswerForm, instrument: Instrument, item: Item) -> int | s
         return int(raw)
     except ValueError:
         raise InvalidAnswer(item.key, "not a whole number") from None
+
+
+class FinishForm(FlaskForm):
+    """'I am done' is a POST with a CSRF token, like every other change."""

@@ -2,7 +2,9 @@
 and redirects (PRG), so a reload or a dead phone loses at most the screen in progress."""
 from __future__ import annotations
 
-from flask import abort, g, redirect, render_template, request, url_for
+import time
+
+from flask import abort, current_app, g, redirect, render_template, request, url_for
 from flask import session as cookie
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -20,11 +22,20 @@ from ..models import Invitation
 from ..services import assessments, invitations
 from ..services.invitations import InvitationUnavailable
 from . import bp, flow, results
-from .forms import AnswerForm, BeginForm, BilingualForm, LanguageForm, ShortCodeForm, answer_from
+from .forms import (
+    AnswerForm,
+    BeginForm,
+    BilingualForm,
+    FinishForm,
+    LanguageForm,
+    ShortCodeForm,
+    answer_from,
+)
 
 INVITATION_KEY = "participant_invitation"
+SEEN_KEY = "participant_seen"  # last activity: an idle shared computer forgets the invitation
 MAX_TOKEN_AGE = 90 * 24 * 3600  # the longest an invitation may run; the database decides sooner
-OPEN_ENDPOINTS = {"participant.open_link", "participant.short_code"}
+OPEN_ENDPOINTS = {"participant.open_link", "participant.short_code", "participant.finished"}
 
 
 @bp.after_request
@@ -41,13 +52,17 @@ def _load_invitation():
     """Answer pages need an invitation opened in this browser; it also decides the language."""
     if request.endpoint in OPEN_ENDPOINTS:
         return None
+    idle_seconds = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    if time.time() - cookie.get(SEEN_KEY, 0) > idle_seconds:
+        _forget()  # the link or code opens it again, at the first unanswered question
     invitation = get_session().get(Invitation, cookie.get(INVITATION_KEY, 0))
     if invitation is None:
         return redirect(url_for("participant.short_code"))
+    cookie[SEEN_KEY] = int(time.time())
     try:
         g.invitation = invitations.check_usable(invitation)
     except InvitationUnavailable as exc:
-        cookie.pop(INVITATION_KEY, None)
+        _forget()
         return unavailable(exc.reason)
     if invitation.language in {lang.code for lang in offered_languages()}:
         g.locale = invitation.language  # before any rendering, so Flask-Babel uses it
@@ -65,8 +80,13 @@ def unavailable(reason: str):
 
 
 def _enter(invitation: Invitation):
-    cookie[INVITATION_KEY] = invitation.id
+    cookie[INVITATION_KEY], cookie[SEEN_KEY] = invitation.id, int(time.time())
     return redirect(url_for("participant.resume"))
+
+
+def _forget() -> None:
+    cookie.pop(INVITATION_KEY, None)
+    cookie.pop(SEEN_KEY, None)
 
 
 def _go(step: flow.Step):
@@ -207,6 +227,22 @@ def thanks():
     if step.endpoint != "participant.thanks":
         return _go(step)
     return render_template("participant/thanks.html")
+
+
+@bp.post("/answer/done")
+def done():
+    """'I am done': this browser forgets the invitation, so on a shared computer the next
+    person cannot open these answers; the link or code still works for the participant."""
+    if FinishForm().validate_on_submit():
+        _forget()
+        return redirect(url_for("participant.finished"))
+    return redirect(url_for("participant.own_results"))
+
+
+@bp.get("/answer/finished")
+def finished():
+    """The last page after 'I am done'."""
+    return render_template("participant/finished.html")
 
 
 @bp.get("/answer/results")

@@ -154,3 +154,24 @@ def test_close_expired_cli(app, session, invite):
     session.commit()
     result = app.test_cli_runner().invoke(args=["invitations", "close-expired"])
     assert "Closed 1 expired invitation(s)." in result.output
+
+
+def test_i_am_done_makes_this_browser_forget_the_invitation(client, invite, catalogs):
+    _invitation, link = invite(["work_wheel"])
+    follow(client, client.get(link))
+    assert client.get("/answer/results").status_code == 200
+    finished = client.post("/answer/done")
+    assert finished.headers["Location"].endswith("/answer/finished")
+    assert "You are done" in client.get("/answer/finished").get_data(as_text=True)
+    assert client.get("/answer/results").headers["Location"].endswith("/kod")
+    assert follow(client, client.get(link)).status_code == 200  # the link itself still works
+
+
+def test_an_idle_shared_computer_forgets_the_invitation(app, client, invite, catalogs):
+    from app.participant.routes import SEEN_KEY
+
+    _invitation, link = invite(["work_wheel"])
+    follow(client, client.get(link))
+    with client.session_transaction() as stored:
+        stored[SEEN_KEY] -= app.config["SESSION_IDLE_MINUTES"] * 60 + 1
+    assert client.get("/answer/results").headers["Location"].endswith("/kod")
