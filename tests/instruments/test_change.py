@@ -20,6 +20,8 @@ from app.instruments.scoring import Scores, score
 WORK = instruments.latest("work_wheel")
 CEFR = instruments.latest("cefr")
 KASAM = instruments.latest("kasam13")
+MAIN_AREAS = ("competence", "communication", "health", "network", "self_knowledge", "goals",
+              "mobility")  # the work wheel's areas that may not be skipped
 SKILLS = ("listening", "reading", "spoken_interaction", "spoken_production", "writing")
 
 
@@ -31,18 +33,7 @@ def kasam_total(total: int) -> Scores:
 def test_work_wheel_change_as_map2020_reported_it():
     before = score(
         WORK,
-        {
-            k: 5
-            for k in (
-                "competence",
-                "communication",
-                "health",
-                "network",
-                "self_knowledge",
-                "goals",
-                "mobility",
-            )
-        },
+        dict.fromkeys(MAIN_AREAS, 5),
     )
     after = score(
         WORK,
@@ -152,18 +143,7 @@ def test_versions_must_be_declared_comparable(tmp_path):
     text = (DEFINITIONS / "work_wheel-1.toml").read_text(encoding="utf-8")
     (tmp_path / "work_wheel-2.toml").write_text(text.replace("version = 1", "version = 2"))
     v2 = load_registry(tmp_path).get("work_wheel", 2)
-    answers = {
-        k: 5
-        for k in (
-            "competence",
-            "communication",
-            "health",
-            "network",
-            "self_knowledge",
-            "goals",
-            "mobility",
-        )
-    }
+    answers = dict.fromkeys(MAIN_AREAS, 5)
     before, after = score(WORK, answers), score(v2, answers)
     with pytest.raises(NotComparable, match="not declared comparable"):
         change(WORK, before, after, after_instrument=v2)

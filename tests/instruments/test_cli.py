@@ -8,17 +8,15 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from app.instruments.cli import instruments_cli
 from app.models import InstrumentLicence
 
 from .test_licences import licensed_file
+from .test_scoring import KASAM_ANSWERS
 
 
 @pytest.fixture
 def runner(app):
-    """A CLI runner with the instruments group (added here until the factory registers it)."""
-    if "instruments" not in app.cli.commands:
-        app.cli.add_command(instruments_cli)
+    """A CLI runner on the real app factory, which registers the instruments group."""
     return app.test_cli_runner()
 
 
@@ -28,21 +26,7 @@ def run_score(runner, key: str, lines: list[dict | str], *extra: str):
 
 
 def test_score_kasam_json_lines(runner):
-    answers = {
-        "q1": 1,
-        "q2": 2,
-        "q3": 3,
-        "q4": 4,
-        "q5": 5,
-        "q6": 6,
-        "q7": 7,
-        "q8": 1,
-        "q9": 2,
-        "q10": 3,
-        "q11": 4,
-        "q12": 5,
-        "q13": 6,
-    }
+    answers = KASAM_ANSWERS
     result = run_score(runner, "kasam13", [answers, {**answers, "q1": None, "q4": None}])
     assert result.exit_code == 0, result.output
     first, second = [json.loads(line) for line in result.output.splitlines()]
