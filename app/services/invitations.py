@@ -227,16 +227,20 @@ def _delete_discussion_only(session: Session, invitation: Invitation) -> int:
     return len(ids)
 
 
+def _end(session: Session, invitation: Invitation, *, action: str, staff_id: int | None) -> None:
+    """What revoking and closing share: answers not to be kept go, and it is audited."""
+    deleted = _delete_discussion_only(session, invitation)
+    session.add(invitation)
+    audit.record(session, action=action, staff_id=staff_id, object_type="invitation",
+                 object_id=invitation.id, details={"discussion_only_deleted": deleted})
+    session.commit()
+
+
 def revoke(session: Session, *, invitation: Invitation, staff_id: int | None = None) -> Invitation:
     """Stop the link and code working now; discussion-only answers go with it."""
     if not invitation.revoked:
         invitation.revoked, invitation.revoked_at = True, utcnow()
-        deleted = _delete_discussion_only(session, invitation)
-        session.add(invitation)
-        audit.record(session, action="invitation.revoked", staff_id=staff_id,
-                     object_type="invitation", object_id=invitation.id,
-                     details={"discussion_only_deleted": deleted})
-        session.commit()
+        _end(session, invitation, action="invitation.revoked", staff_id=staff_id)
     return invitation
 
 
@@ -262,12 +266,7 @@ def close(session: Session, *, invitation: Invitation, staff_id: int | None = No
     """End the invitation for good and delete its discussion-only assessments and answers."""
     if invitation.closed_at is None:
         invitation.closed_at = utcnow()
-        deleted = _delete_discussion_only(session, invitation)
-        session.add(invitation)
-        audit.record(session, action="invitation.closed", staff_id=staff_id,
-                     object_type="invitation", object_id=invitation.id,
-                     details={"discussion_only_deleted": deleted})
-        session.commit()
+        _end(session, invitation, action="invitation.closed", staff_id=staff_id)
     return invitation
 
 
