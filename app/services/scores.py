@@ -13,14 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-import click
-from flask import current_app
-from flask.cli import with_appcontext
 from sqlalchemy import delete, insert
 from sqlmodel import Session, select
 
 from .. import instruments
-from ..db import session_scope
 from ..instruments import Instrument
 from ..instruments.scoring import Answer as AnswerValue
 from ..instruments.scoring import InvalidAnswer, score
@@ -114,18 +110,3 @@ def rebuild(session: Session, batch: int = REBUILD_BATCH) -> int:
         session.expunge_all()
     session.commit()
     return written
-
-
-@click.group("scores")
-def scores_cli() -> None:
-    """Stored assessment scores read by the cohort dashboard."""
-
-
-@scores_cli.command("rebuild")
-@with_appcontext
-def rebuild_command() -> None:
-    """Recompute the stored scores of all completed, stored assessments (e.g. after an
-    instrument definition changed)."""
-    with session_scope(current_app) as session:
-        written = rebuild(session)
-    click.echo(f"Stored the scores of {written} assessments.")

@@ -6,11 +6,11 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlmodel import select
 
-from . import migrate
-from .db import session_scope
-from .models import Organisation, Role
-from .models.organisations import DEFAULT_INSTRUMENTS
-from .services import organisations
+from .. import migrate
+from ..db import session_scope
+from ..models import Organisation, Role
+from ..models.organisations import DEFAULT_INSTRUMENTS
+from ..services import organisations
 
 db_cli = AppGroup("db", help="Database migrations (Alembic).")
 staff_cli = AppGroup("staff", help="Staff accounts (until the admin screens exist).")
@@ -38,7 +38,7 @@ def db_downgrade(revision: str) -> None:
 @with_appcontext
 def demo_command(if_empty: bool) -> None:
     """Load the demo organisation, staff and participants (running it twice adds nothing)."""
-    from .demo import DEMO_LOGINS, load_demo
+    from ..demo import DEMO_LOGINS, load_demo
 
     with session_scope(current_app) as session:
         if if_empty and session.exec(select(Organisation)).first() is not None:
@@ -94,7 +94,7 @@ def organisation_add_unit(organisation: str, name: str, midway_months: int, exit
 def staff_create(email: str, role: str, organisation: str, unit_names: tuple[str, ...],
                  password: str) -> None:
     """Create a staff account."""
-    from .services.staff import StaffAlreadyExists, create_staff
+    from ..services.staff import StaffAlreadyExists, create_staff
 
     with session_scope(current_app) as session:
         org = organisations.ensure_organisation(session, organisation)
@@ -110,7 +110,7 @@ def staff_create(email: str, role: str, organisation: str, unit_names: tuple[str
 
 
 def _staff_user(session, email: str):
-    from .services.staff import find_by_email
+    from ..services.staff import find_by_email
 
     user = find_by_email(session, email)
     if user is None:
@@ -123,7 +123,7 @@ def _staff_user(session, email: str):
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def staff_set_password(email: str, password: str) -> None:
     """Set a staff user's password (a forgotten one, until self-service reset exists)."""
-    from .services.staff import MIN_PASSWORD_LENGTH, WeakPassword, set_password
+    from ..services.staff import MIN_PASSWORD_LENGTH, WeakPassword, set_password
 
     with session_scope(current_app) as session:
         try:
@@ -137,7 +137,7 @@ def staff_set_password(email: str, password: str) -> None:
 @click.option("--email", required=True)
 def staff_totp_reset(email: str) -> None:
     """Turn off a staff user's two-factor sign-in (a lost phone); they enrol again when required."""
-    from .services.staff import reset_totp
+    from ..services.staff import reset_totp
 
     with session_scope(current_app) as session:
         reset_totp(session, user=_staff_user(session, email))
@@ -146,13 +146,11 @@ def staff_totp_reset(email: str) -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
-    from .exports.cli import export_command
-    from .instruments.cli import instruments_cli
-    from .services.scores import scores_cli
+    from .exports import export_command
+    from .instruments import instruments_cli
+    from .invitations import invitations_cli, invite_command
+    from .scores import scores_cli
 
     for command in (db_cli, organisation_cli, staff_cli, demo_command, export_command,
-                    instruments_cli, scores_cli):
+                    instruments_cli, scores_cli, invite_command, invitations_cli):
         app.cli.add_command(command)
-    from .participant.cli import register as register_participant_commands  # invite, invitations
-
-    register_participant_commands(app)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlmodel import select
 
@@ -50,9 +50,3 @@ def close_expired_command() -> None:
     with session_scope(current_app) as session:
         count = invitations.close_expired(session)
     click.echo(f"Closed {count} expired invitation(s).")
-
-
-def register(app: Flask) -> None:
-    """Attach `invite` and `invitations` to the app's CLI."""
-    app.cli.add_command(invite_command)
-    app.cli.add_command(invitations_cli)

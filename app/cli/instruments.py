@@ -1,6 +1,6 @@
 """`flask instruments …`: list, score JSON lines, load licensed wording, sync Swedish texts.
 
-The lead registers `instruments_cli` with `app.cli.add_command`. `score` is the batch
+`score` is the batch
 interface for evaluators and benchmarks: JSON lines in, JSON lines out, and the first
 invalid line stops it with a non-zero exit code naming the line and the item.
 """
@@ -14,9 +14,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .registry import InstrumentDefinitionError, UnknownInstrument, registry
-from .schema import Instrument
-from .scoring import InvalidAnswer, Scores, level_name, score
+from ..instruments.registry import InstrumentDefinitionError, UnknownInstrument, registry
+from ..instruments.schema import Instrument
+from ..instruments.scoring import InvalidAnswer, Scores, level_name, score
 
 instruments_cli = AppGroup("instruments", help="Instrument definitions, scoring and licences.")
 
@@ -110,7 +110,7 @@ def load_command(
     from app.db import session_scope
     from app.models import InstrumentLicence, StaffUser, utcnow
 
-    from .licences import parse_licensed_wording
+    from ..instruments.licences import parse_licensed_wording
 
     text = file.read_text(encoding="utf-8")
     try:
@@ -177,7 +177,7 @@ def sync_sv_command(po_file: Path) -> None:
     """Write the definitions' Swedish texts into the sv catalog (run after `pybabel update`)."""
     from babel.messages.pofile import read_po, write_po
 
-    from .extract import sync_swedish
+    from ..instruments.extract import sync_swedish
 
     with po_file.open("rb") as handle:
         catalog = read_po(handle, locale="sv")
