@@ -9,6 +9,8 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from .passwords import MINIMUM_COST, HashCost
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-not-secret"
 
@@ -37,6 +39,10 @@ class Settings:
     ratelimit_storage_uri: str = "memory://"
     demo_password: str = "stegvis-demo"
     secure_cookies: bool = False
+    # argon2id cost (see app/passwords.py); production refuses less than OWASP's floor.
+    argon2_time_cost: int = HashCost.time_cost
+    argon2_memory_kib: int = HashCost.memory_kib
+    argon2_parallelism: int = HashCost.parallelism
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -55,7 +61,15 @@ class Settings:
             ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI", "memory://"),
             demo_password=env.get("STEGVIS_DEMO_PASSWORD", "stegvis-demo"),
             secure_cookies=_flag(env.get("STEGVIS_SECURE_COOKIES"), mode == "production"),
+            argon2_time_cost=int(env.get("STEGVIS_ARGON2_TIME_COST", HashCost.time_cost)),
+            argon2_memory_kib=int(env.get("STEGVIS_ARGON2_MEMORY_KIB", HashCost.memory_kib)),
+            argon2_parallelism=int(env.get("STEGVIS_ARGON2_PARALLELISM", HashCost.parallelism)),
         )
+
+    @property
+    def hash_cost(self) -> HashCost:
+        """The argon2id cost for new password hashes."""
+        return HashCost(self.argon2_time_cost, self.argon2_memory_kib, self.argon2_parallelism)
 
     def check(self) -> None:
         """Refuse settings that would be unsafe in production."""
@@ -65,6 +79,12 @@ class Settings:
             raise ConfigurationError(
                 "STEGVIS_ENV=production needs SECRET_KEY set to a random value of at least "
                 "32 characters (e.g. python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+        cost, floor = self.hash_cost, MINIMUM_COST
+        if cost.time_cost < floor.time_cost or cost.memory_kib < floor.memory_kib:
+            raise ConfigurationError(
+                f"STEGVIS_ENV=production needs STEGVIS_ARGON2_TIME_COST >= {floor.time_cost} and "
+                f"STEGVIS_ARGON2_MEMORY_KIB >= {floor.memory_kib} (leave them unset for the defaults)."
             )
 
     def flask_config(self, instance_path: str) -> dict:
@@ -80,6 +100,7 @@ class Settings:
             "EXPORT_SECRET": self.export_secret or self.secret_key,
             "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri,
             "DEMO_PASSWORD": self.demo_password,
+            "PASSWORD_HASH_COST": self.hash_cost,
             "SESSION_COOKIE_SECURE": self.secure_cookies,
             "REMEMBER_COOKIE_SECURE": self.secure_cookies,
             "SESSION_COOKIE_HTTPONLY": True,

@@ -9,8 +9,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import flask_babel
 from flask import current_app, g, request
 from flask_login import current_user
+
+from .instruments import Instrument
+from .instruments.texts import localized
+from .services.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -82,3 +87,22 @@ def current_language() -> Language:
     locale = get_locale()
     code = f"{locale.language}_{locale.territory}" if locale and locale.territory else None
     return BY_CODE.get(code) or language(locale.language if locale else None)
+
+
+class RequestCatalog:
+    """Flask-Babel's catalog for the current request, in the `Translations` shape that the
+    instruments' pure text lookup (`instruments.texts.localized`) takes."""
+
+    def pgettext(self, context: str, message: str) -> str:
+        return str(flask_babel.pgettext(context, message))
+
+
+def localized_now(instrument: Instrument, ref: str, *, licences=(), **values: str) -> str:
+    """`localized()` for the current request's locale, through Flask-Babel's catalogs."""
+    return localized(instrument, ref, str(flask_babel.get_locale() or DEFAULT_LANGUAGE),
+                     translations=RequestCatalog(), licences=licences, **values)
+
+
+def message_of(error: DomainError) -> str:
+    """A service's refusal in the reader's language."""
+    return flask_babel.gettext(error.message, **error.values)

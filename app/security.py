@@ -1,34 +1,12 @@
-"""Security written once: password hashing, role guards and the headers on every response."""
+"""Security at the web edge, written once: role guards and the headers on every response.
+
+Password hashing lives in `app.passwords`, which needs no web framework."""
 from __future__ import annotations
 
 import secrets
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Blueprint, Flask, abort, g, redirect, request, url_for
 from flask_login import current_user
-
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# Verifying against this when the email is unknown keeps login time the same either way.
-_DUMMY_HASH = _hasher.hash("stegvis-timing-equaliser")
-
-
-def hash_password(password: str) -> str:
-    """An argon2id hash of `password`."""
-    return _hasher.hash(password)
-
-
-def verify_password(password_hash: str | None, password: str) -> bool:
-    """True when `password` matches; spends the same time when there is no user."""
-    try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def needs_rehash(password_hash: str) -> bool:
-    """Whether the hash was made with weaker parameters than today's."""
-    return _hasher.check_needs_rehash(password_hash)
 
 
 def guard_blueprint(blueprint: Blueprint, *roles: str) -> None:

@@ -1,8 +1,11 @@
 """Signed tokens, one serializer and salt per purpose. A token says who; the database says
-whether (revoked, expired, completed)."""
+whether (revoked, expired, completed).
+
+The signing secret is an argument, not read from an app: cron jobs, the message worker and
+tests sign and check links with the same functions the web pages use.
+"""
 from __future__ import annotations
 
-from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 INVITATION_SALT = "stegvis.invitation.v1"
@@ -12,19 +15,19 @@ class TokenInvalid(Exception):
     """The token was tampered with, malformed, or older than its maximum age."""
 
 
-def _serializer(salt: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+def _serializer(secret: str, salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt=salt)
 
 
-def invitation_token(invitation_id: int) -> str:
+def invitation_token(invitation_id: int, *, secret: str) -> str:
     """The token in a participant's link."""
-    return _serializer(INVITATION_SALT).dumps({"invitation": invitation_id})
+    return _serializer(secret, INVITATION_SALT).dumps({"invitation": invitation_id})
 
 
-def invitation_id_from(token: str, *, max_age_seconds: int) -> int:
+def invitation_id_from(token: str, *, secret: str, max_age_seconds: int) -> int:
     """The invitation id a token names, or TokenInvalid."""
     try:
-        data = _serializer(INVITATION_SALT).loads(token, max_age=max_age_seconds)
+        data = _serializer(secret, INVITATION_SALT).loads(token, max_age=max_age_seconds)
         return int(data["invitation"])
     except (BadData, KeyError, TypeError, ValueError) as exc:
         raise TokenInvalid(str(exc)) from exc

@@ -48,8 +48,9 @@ def main() -> None:
     with app.test_request_context(), session_scope(app) as session:
         invitation = invitations.issue(session, participant=make_participant(session),
                                        occasion_kind="intake",
-                                       instrument_keys=["work_wheel", "health_wheel", "cefr", "kasam13"])
-        link = invitations.link_for(invitation, base_url="")
+                                       instrument_keys=["work_wheel", "health_wheel", "cefr", "kasam13"],
+                                       environment="development")
+        link = invitations.link_for(invitation, base_url="", secret=app.secret_key)
     client = app.test_client()
     client.get(link)
     client.post("/answer/language", data={"language": "sv"})

@@ -12,6 +12,7 @@ import uuid
 from collections import Counter
 
 import pytest
+
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
@@ -21,6 +22,11 @@ from app.db import engine_of
 from app.migrate import upgrade
 
 from . import factories
+
+# Cheap password hashing for the whole suite (production refuses these values): read when an app
+# is created, so every app a test creates gets them.
+os.environ.update(STEGVIS_ARGON2_TIME_COST="1", STEGVIS_ARGON2_MEMORY_KIB="8",
+                  STEGVIS_ARGON2_PARALLELISM="1")
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 IN_CI = os.environ.get("CI", "").lower() == "true"

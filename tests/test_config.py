@@ -3,6 +3,9 @@ import pytest
 
 from app import create_app
 from app.config import DEV_SECRET_KEY, ConfigurationError, Settings
+from app.passwords import HashCost, hash_password, verify_password
+
+ARGON2_VARIABLES = ("STEGVIS_ARGON2_TIME_COST", "STEGVIS_ARGON2_MEMORY_KIB", "STEGVIS_ARGON2_PARALLELISM")
 
 
 def test_defaults_use_sqlite_in_the_instance_folder(tmp_path):
@@ -39,5 +42,25 @@ def test_production_starts_with_a_real_secret(monkeypatch, tmp_path):
     monkeypatch.setenv("STEGVIS_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite'}")
+    for name in ARGON2_VARIABLES:  # the suite runs with cheap hashing; production may not
+        monkeypatch.delenv(name, raising=False)
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["PASSWORD_HASH_COST"] == HashCost()
+
+
+def test_production_refuses_cheap_password_hashing():
+    settings = Settings.from_env({"STEGVIS_ENV": "production", "SECRET_KEY": "x" * 64,
+                                  "STEGVIS_ARGON2_MEMORY_KIB": "1024"})
+    with pytest.raises(ConfigurationError, match="STEGVIS_ARGON2_MEMORY_KIB"):
+        settings.check()
+
+
+def test_hash_cost_comes_from_settings(app):
+    cheap = app.config["PASSWORD_HASH_COST"]
+    assert cheap == HashCost(time_cost=1, memory_kib=8, parallelism=1)  # set in conftest.py
+    hashed = hash_password("a long enough password")
+    assert f"m={cheap.memory_kib},t={cheap.time_cost},p={cheap.parallelism}" in hashed
+    assert verify_password(hashed, "a long enough password")
+    assert not verify_password(hashed, "another password")
+    assert not verify_password(None, "a long enough password")

@@ -10,11 +10,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..db import get_session
 from ..extensions import limiter
-from ..models import StaffUser
 from ..qr import qr_svg
-from ..security import request_actor
-from ..services import audit, staff
-from . import ROLE_HOME, bp, sessions
+from ..services import staff
+from . import ROLE_HOME, SignedInStaff, bp, sessions
 from .forms import ChangePasswordForm, CodeForm, LoginForm
 
 # A password check waits this long for its one-time code before it must be repeated.
@@ -38,18 +36,15 @@ def home_url_for(role: str) -> str:
     return url_for(ROLE_HOME[role])
 
 
-def _complete_sign_in(user: StaffUser, next_url: str | None):
-    """Start the session; users whose organisation requires two-factor but lack it enrol first."""
-    db = get_session()
-    must_enrol = not user.totp_secret and staff.totp_required(db, user)
+def _signed_in(result: staff.SignIn, next_url: str | None):
+    """Start the web session of a signed-in user; those whose organisation requires
+    two-factor sign-in but who lack it enrol first."""
     session.clear()
-    login_user(user)
-    sessions.start(must_enrol_totp=must_enrol)
-    audit.record(db, action="login", **request_actor())
-    db.commit()
-    if must_enrol:
+    login_user(SignedInStaff(result.user))
+    sessions.start(must_enrol_totp=result.must_enrol_totp)
+    if result.must_enrol_totp:
         return redirect(url_for("auth.totp_setup"))
-    return redirect(_safe_next(next_url) or home_url_for(user.role))
+    return redirect(_safe_next(next_url) or home_url_for(result.user.role))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -58,19 +53,17 @@ def login():
     """Email and password sign-in."""
     form = LoginForm()
     if form.validate_on_submit():
-        db = get_session()
-        user = staff.authenticate(db, email=form.email.data, password=form.password.data)
-        if user is None:
-            audit.record(db, action="login_failed", ip=request.remote_addr,
-                         details={"email": staff.normalise_email(form.email.data)})
-            db.commit()
+        result = staff.sign_in_with_password(get_session(), email=form.email.data,
+                                             password=form.password.data, ip=request.remote_addr)
+        if result.outcome is staff.SignInOutcome.FAILED:
             flash(_("Wrong email or password."), "error")
             return render_template("auth/login.html", form=form), 200
-        if user.totp_secret:
+        if result.outcome is staff.SignInOutcome.NEEDS_CODE:
             session.clear()
-            session[PENDING] = {"id": user.id, "at": time.time(), "next": request.args.get("next")}
+            session[PENDING] = {"id": result.user.id, "at": time.time(),
+                                "next": request.args.get("next")}
             return redirect(url_for("auth.totp_verify"))
-        return _complete_sign_in(user, request.args.get("next"))
+        return _signed_in(result, request.args.get("next"))
     return render_template("auth/login.html", form=form)
 
 
@@ -84,12 +77,10 @@ def totp_verify():
         return redirect(url_for("auth.login"))
     form = CodeForm()
     if form.validate_on_submit():
-        db = get_session()
-        user = db.get(StaffUser, pending["id"])
-        if user and user.active and staff.accept_totp(db, user=user, code=form.code.data):
-            return _complete_sign_in(user, pending.get("next"))
-        audit.record(db, action="totp_failed", staff_id=pending["id"], ip=request.remote_addr)
-        db.commit()
+        result = staff.sign_in_with_code(get_session(), user_id=pending["id"], code=form.code.data,
+                                         ip=request.remote_addr)
+        if result.outcome is staff.SignInOutcome.SIGNED_IN:
+            return _signed_in(result, pending.get("next"))
         form.code.errors.append(_("That code is not right. Check the time on your phone and try the newest code."))
     return render_template("auth/totp_verify.html", form=form)
 
@@ -106,12 +97,10 @@ def totp_setup():
     session[NEW_SECRET] = secret
     form = CodeForm()
     if form.validate_on_submit():
-        db = get_session()
-        if staff.enable_totp(db, user=current_user, secret=secret, code=form.code.data):
+        if staff.enable_totp(get_session(), user=current_user.staff, secret=secret,
+                             code=form.code.data, ip=request.remote_addr):
             session.pop(NEW_SECRET)
             session.pop(sessions.MUST_ENROL_TOTP, None)
-            audit.record(db, action="totp_enabled", **request_actor())
-            db.commit()
             flash(_("Two-factor sign-in is on. Next time you sign in, we ask for a code."), "success")
             return redirect(home_url_for(current_user.role))
         form.code.errors.append(_("That code is not right. Check the time on your phone and try the newest code."))
@@ -129,14 +118,12 @@ def change_password():
     """Change one's own password."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        db = get_session()
         try:
-            staff.change_password(db, user=current_user, current=form.current.data, new=form.new.data)
+            staff.change_password(get_session(), user=current_user.staff, current=form.current.data,
+                                  new=form.new.data, ip=request.remote_addr)
         except staff.WrongPassword:
             form.current.errors.append(_("That is not your current password."))
         else:
-            audit.record(db, action="password_changed", **request_actor())
-            db.commit()
             flash(_("Your password is changed."), "success")
             return redirect(home_url_for(current_user.role))
     return render_template("auth/change_password.html", form=form)
@@ -146,9 +133,7 @@ def change_password():
 @login_required
 def logout():
     """Sign out and forget the session."""
-    db = get_session()
-    audit.record(db, action="logout", **request_actor())
-    db.commit()
+    staff.sign_out(get_session(), user=current_user.staff, ip=request.remote_addr)
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")

@@ -14,6 +14,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..db import session_scope
+from ..services import licences
 from ..instruments.registry import InstrumentDefinitionError, UnknownInstrument, registry
 from ..instruments.schema import Instrument
 from ..instruments.scoring import InvalidAnswer, Scores, level_name, score
@@ -105,70 +107,17 @@ def load_command(
     replace: bool,
 ) -> None:
     """Load licensed wording for one language, checked against the shipped definition."""
-    from sqlmodel import select
-
-    from app.db import session_scope
-    from app.models import InstrumentLicence, StaffUser, utcnow
-
-    from ..instruments.licences import parse_licensed_wording
-
-    text = file.read_text(encoding="utf-8")
-    try:
-        head = _licence_head(text, file.name)
-        base = _instrument(head["key"], head["version"])
-        if not base.requires_licence:
-            raise click.ClickException(f"{base.ident} needs no licence; nothing to load.")
-        wording = parse_licensed_wording(text, file.name, base=base, language=language)
-    except InstrumentDefinitionError as exc:
-        raise click.ClickException(str(exc)) from None
     with session_scope(current_app) as session:
-        loader_id = None
-        if loaded_by:
-            staff = session.exec(
-                select(StaffUser).where(StaffUser.email == loaded_by.lower())
-            ).first()
-            if staff is None:
-                raise click.ClickException(f"--loaded-by: no staff user {loaded_by}")
-            loader_id = staff.id
-        existing = session.exec(
-            select(InstrumentLicence).where(
-                InstrumentLicence.instrument_key == base.key,
-                InstrumentLicence.instrument_version == base.version,
-                InstrumentLicence.language == wording.language,
-            )
-        ).first()
-        if existing is not None and not replace:
-            raise click.ClickException(
-                f"{base.ident} already has wording in '{wording.language}'; use --replace."
-            )
-        row = existing or InstrumentLicence(
-            instrument_key=base.key, instrument_version=base.version, language=wording.language
-        )
-        row.definition_text = text
-        row.granted_by = granted_by
-        row.granted_on = granted_on.date() if granted_on else None
-        row.scope = scope
-        row.permission_ref = permission_ref
-        row.loaded_by_id = loader_id
-        row.loaded_at = utcnow()
-        session.add(row)
-        session.commit()
-    click.echo(
-        f"Loaded {base.ident} wording in '{wording.language}' (permission: {permission_ref})."
-    )
-
-
-def _licence_head(text: str, file: str) -> dict:
-    import tomllib
-
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InstrumentDefinitionError(file, "", f"not valid TOML: {exc}") from exc
-    for field in ("key", "version"):
-        if field not in data:
-            raise InstrumentDefinitionError(file, field, "required field is missing")
-    return data
+        try:
+            wording = licences.load_wording(
+                session, text=file.read_text(encoding="utf-8"), file_name=file.name,
+                permission_ref=permission_ref, granted_by=granted_by,
+                granted_on=granted_on.date() if granted_on else None, scope=scope,
+                language=language, loaded_by_email=loaded_by, replace=replace)
+        except (InstrumentDefinitionError, licences.LicenceRefused) as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(f"Loaded {wording.key}-{wording.version} wording in '{wording.language}' "
+               f"(permission: {permission_ref}).")
 
 
 @instruments_cli.command("sync-sv")

@@ -36,10 +36,11 @@ def invite_command(code: str, occasion: str, instruments: str | None, mode: str,
         try:
             invitation = invitations.issue(
                 session, participant=participant, occasion_kind=occasion, instrument_keys=keys,
-                mode=mode, valid_days=days or current_app.config["INVITATION_DAYS"])
+                mode=mode, valid_days=days or current_app.config["INVITATION_DAYS"],
+                environment=current_app.config["STEGVIS_ENV"])
         except invitations.CannotInvite as exc:
             raise click.ClickException(str(exc)) from None
-        click.echo(f"Link: {invitations.link_for(invitation, base_url=base_url)}")
+        click.echo(f"Link: {invitations.link_for(invitation, base_url=base_url, secret=current_app.secret_key)}")
         click.echo(f"Short code: {invitation.short_code}")
         click.echo(f"Valid until: {invitation.expires_at:%Y-%m-%d %H:%M} UTC")
 

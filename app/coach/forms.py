@@ -117,7 +117,7 @@ class InvitationForm(FlaskForm):
 
 def instrument_titles(keys=None) -> dict[str, str]:
     """Instrument key → title in the reader's language, for every (or the given) instrument."""
-    from ..instruments.texts import localized_now
+    from ..i18n import localized_now
 
     chosen = keys or sorted({i.key for i in instruments.all_instruments()})
     return {key: localized_now(instruments.latest(key), "title") for key in chosen}

@@ -2,12 +2,13 @@
 revoke, re-issue and close."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
 
 from ..db import get_session
+from ..i18n import message_of
 from ..models import AssessmentMode, Invitation, Occasion, Participant, Unit
 from ..qr import qr_svg
 from ..services import caseload as caseload_service
@@ -15,6 +16,12 @@ from ..services import invitations as invitation_service
 from . import bp
 from .access import invitation_for, participant_for
 from .forms import EmptyForm, InvitationForm, instrument_titles
+
+
+def _issue_settings() -> dict:
+    """How long links work and whether demo wording may go out, from the app's settings."""
+    return {"valid_days": current_app.config["INVITATION_DAYS"],
+            "environment": current_app.config["STEGVIS_ENV"]}
 
 
 def _next_due_kind(db, participant: Participant) -> str:
@@ -38,20 +45,22 @@ def invite(participant_id: int):
             invitation = invitation_service.issue(
                 db, participant=participant, occasion_kind=form.occasion.data,
                 instrument_keys=form.instrument_keys.data, created_by_id=current_user.id,
-                mode=form.mode.data)
+                mode=form.mode.data, **_issue_settings())
         except invitation_service.CannotInvite as exc:
-            flash(_("The invitation could not be made: %(reason)s", reason=str(exc)), "error")
+            flash(message_of(exc), "error")
         else:
             if invitation.mode == AssessmentMode.WITH_COACH:
                 # Fill in together: the coach's own browser opens the participant flow.
-                return redirect(invitation_service.link_for(invitation, base_url=request.host_url))
+                return redirect(invitation_service.link_for(invitation, base_url=request.host_url,
+                                       secret=current_app.secret_key))
             flash(_("Invitation ready. Show the QR code or send the link."), "success")
             return redirect(url_for("coach.invitation", invitation_id=invitation.id))
     return render_template("coach/invite.html", form=form, participant=participant)
 
 
 def _invitation_context(db, invitation: Invitation) -> dict:
-    link = invitation_service.link_for(invitation, base_url=request.host_url)
+    link = invitation_service.link_for(invitation, base_url=request.host_url,
+                                       secret=current_app.secret_key)
     return {
         "invitation": invitation,
         "participant": db.get(Participant, invitation.participant_id),
@@ -97,8 +106,13 @@ def reissue(invitation_id: int):
     db = get_session()
     invitation = invitation_for(db, current_user, invitation_id)
     if EmptyForm().validate_on_submit():
-        invitation = invitation_service.reissue(db, invitation=invitation, staff_id=current_user.id)
-        flash(_("A new invitation is ready. The old link and code no longer work."), "success")
+        try:
+            invitation = invitation_service.reissue(db, invitation=invitation,
+                                                    staff_id=current_user.id, **_issue_settings())
+        except invitation_service.CannotInvite as exc:
+            flash(message_of(exc), "error")
+        else:
+            flash(_("A new invitation is ready. The old link and code no longer work."), "success")
     return redirect(url_for("coach.invitation", invitation_id=invitation.id))
 
 

@@ -18,7 +18,7 @@ from ..charts import figure_json
 from ..charts import progression as charts
 from ..instruments import Instrument
 from ..instruments.change import ReliableChange, change
-from ..instruments.texts import localized_now
+from ..i18n import localized_now
 from ..services.occasions import OccasionResult
 from ..vocabulary import OCCASION_LABELS
 

@@ -31,9 +31,8 @@ def _instrument_keys(unit: Unit, results: dict) -> list[str]:
 
 
 def _audit_view(db, participant: Participant, action: str, **details) -> None:
-    audit.record(db, action=action, object_type="participant", object_id=participant.id,
-                 details=details or None, **request_actor())
-    db.commit()
+    audit.record_view(db, action=action, object_type="participant", object_id=participant.id,
+                      details=details or None, **request_actor())
 
 
 @bp.get("/participants/<int:participant_id>")

@@ -4,7 +4,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..instruments import Instrument
-from ..instruments.texts import language_name, localized_now
+from ..i18n import localized_now
+from ..instruments.texts import language_name
 from ..statistics.age import BAND_LABELS
 from ..statistics.refs import MEAN_OF_ITEMS, TOTAL
 from ..vocabulary import EXIT_REASON_LABELS

@@ -12,8 +12,6 @@ means adding a file: no route, no template.
 
 from __future__ import annotations
 
-from flask import Flask
-
 from .registry import (
     InstrumentDefinitionError,
     Registry,
@@ -40,11 +38,6 @@ def all_instruments() -> list[Instrument]:
     return list(registry())
 
 
-def init_app(app: Flask) -> None:
-    """Load and validate every definition now, so a broken file stops start-up."""
-    app.extensions["stegvis.instruments"] = registry()
-
-
 __all__ = [
     "Instrument",
     "InstrumentDefinitionError",
@@ -57,7 +50,6 @@ __all__ = [
     "all_instruments",
     "comparable",
     "get",
-    "init_app",
     "latest",
     "load_registry",
     "registry",

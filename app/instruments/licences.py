@@ -172,38 +172,3 @@ def availability(
         f"can be sent to participants. Load it with: flask instruments load FILE "
         f'--permission "…" --granted-by "…" --language …',
     )
-
-
-def licence_rows(session, instrument: Instrument) -> list:
-    """The stored licences of one instrument version (any language)."""
-    from sqlmodel import select
-
-    from app.models import InstrumentLicence
-
-    statement = select(InstrumentLicence).where(
-        InstrumentLicence.instrument_key == instrument.key,
-        InstrumentLicence.instrument_version == instrument.version,
-    )
-    return list(session.exec(statement))
-
-
-def licensed_wordings(session, instrument: Instrument) -> list[LicensedWording]:
-    """Parsed licensed wording per language, for `texts.localized(licences=…)`."""
-    return [
-        parse_licensed_wording(
-            row.definition_text, f"licence {row.id}", base=instrument, language=row.language
-        )
-        for row in licence_rows(session, instrument)
-    ]
-
-
-def may_send(
-    session, instrument: Instrument, *, environment: str, language: str | None = None
-) -> Availability:
-    """`availability()` with the licences stored in the database."""
-    if not instrument.requires_licence:
-        return Availability(True)
-    languages = [row.language for row in licence_rows(session, instrument)]
-    return availability(
-        instrument, environment=environment, licensed_languages=languages, language=language
-    )

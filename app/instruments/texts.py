@@ -194,31 +194,6 @@ def localized(
     return _fill(translations.pgettext(f"{instrument.ident}.{ref}", text.en), values)
 
 
-class RequestCatalog:
-    """Flask-Babel's catalog for the current request, in the `Translations` shape."""
-
-    def pgettext(self, context: str, message: str) -> str:
-        import flask_babel  # request-time only; the pure path above needs no Flask
-
-        return str(flask_babel.pgettext(context, message))
-
-
-def localized_now(
-    instrument: Instrument, ref: str, *, licences: Iterable = (), **values: str
-) -> str:
-    """`localized()` for the current request's locale, through Flask-Babel's catalogs."""
-    import flask_babel
-
-    return localized(
-        instrument,
-        ref,
-        str(flask_babel.get_locale() or "sv"),
-        translations=RequestCatalog(),
-        licences=licences,
-        **values,
-    )
-
-
 def language_name(language: str, locale: str) -> str:
     """The name of `language` (e.g. 'sv') in `locale`: 'svenska' in sv, 'Swedish' in en."""
     try:

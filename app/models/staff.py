@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from flask_login import UserMixin
 from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
 
@@ -29,7 +28,7 @@ class StaffUnit(SQLModel, table=True):
     unit_id: int = Field(foreign_key="unit.id", primary_key=True, ondelete="CASCADE", index=True)
 
 
-class StaffUser(UserMixin, SQLModel, table=True):
+class StaffUser(SQLModel, table=True):
     """A person on the staff side. Email is stored lower-case, so uniqueness ignores case."""
 
     __tablename__ = "staff_user"
@@ -50,7 +49,3 @@ class StaffUser(UserMixin, SQLModel, table=True):
     preferred_language: str = Field(default="sv", max_length=10)
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
-
-    @property
-    def is_active(self) -> bool:  # Flask-Login asks this before it lets a session in
-        return self.active

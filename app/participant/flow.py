@@ -17,7 +17,8 @@ from wtforms import SelectChoice
 from .. import instruments
 from ..instruments import Instrument, Item
 from ..instruments.scoring import InvalidAnswer
-from ..instruments.texts import RequestCatalog, anchor_ref, language_name, localized, text_entries
+from ..i18n import RequestCatalog
+from ..instruments.texts import anchor_ref, language_name, localized, text_entries
 from ..models import Answer, Assessment, Invitation, Organisation, Participant, Unit
 from ..services import assessments
 

@@ -13,13 +13,12 @@ from wtforms import SelectChoice
 from .. import instruments
 from ..db import get_session
 from ..extensions import limiter
-from ..i18n import current_language, offered_languages
+from ..i18n import RequestCatalog, current_language, offered_languages
 from ..i18n import language as language_named
-from ..instruments.licences import licensed_wordings
 from ..instruments.scoring import InvalidAnswer
-from ..instruments.texts import RequestCatalog
 from ..models import Invitation
 from ..services import assessments, invitations
+from ..services.licences import licensed_wordings
 from ..services.invitations import InvitationUnavailable
 from . import bp, flow, results
 from .forms import (
@@ -97,8 +96,8 @@ def _go(step: flow.Step):
 def open_link(token: str):
     """Open an invitation from its link; the token leaves the address bar at once."""
     try:
-        invitation = invitations.open_by_token(get_session(), token, max_age_seconds=MAX_TOKEN_AGE,
-                                               ip=request.remote_addr)
+        invitation = invitations.open_by_token(get_session(), token, secret=current_app.secret_key,
+                                               max_age_seconds=MAX_TOKEN_AGE, ip=request.remote_addr)
     except InvitationUnavailable as exc:
         return unavailable(exc.reason)
     return _enter(invitation)

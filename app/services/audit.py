@@ -31,3 +31,21 @@ def record(
     )
     session.add(event)
     return event
+
+
+def record_view(
+    session: Session,
+    *,
+    action: str,
+    staff_id: int | None,
+    object_type: str,
+    object_id: int,
+    ip: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """A read of personal data (a participant's page, a printed report) is a use case of its
+    own: the event is recorded and committed before the page is shown."""
+    event = record(session, action=action, staff_id=staff_id, object_type=object_type,
+                   object_id=object_id, ip=ip, details=details)
+    session.commit()
+    return event

@@ -11,14 +11,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from flask import current_app, has_app_context
 from itsdangerous import SignatureExpired
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from .. import instruments
-from ..instruments.licences import may_send
 from ..models import (
     Answer,
     Assessment,
@@ -33,6 +31,8 @@ from ..models import (
 from ..models.invitations import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH, new_short_code
 from ..tokens import TokenInvalid, invitation_id_from, invitation_token
 from . import audit
+from .errors import N_, DomainError
+from .licences import may_send
 
 
 class InvitationStatus(StrEnum):
@@ -46,8 +46,21 @@ class InvitationStatus(StrEnum):
     CLOSED = "closed"
 
 
-class CannotInvite(ValueError):
+# Invitations closed per transaction by the daily sweep: a failure part-way keeps what the
+# earlier batches closed, and no transaction holds thousands of rows.
+CLOSE_BATCH = 200
+
+
+class CannotInvite(DomainError, ValueError):
     """The invitation cannot be issued as asked; the message says why (for staff)."""
+
+    message = N_("The invitation could not be made.")
+
+
+class OccasionComplete(CannotInvite):
+    """Every questionnaire asked for is already answered at that occasion."""
+
+    message = N_("Every chosen questionnaire is already answered at this occasion.")
 
 
 class InvitationUnavailable(Exception):
@@ -64,39 +77,46 @@ def _as_aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _environment() -> str:
-    # Outside an app (scripts, pure tests) be strict: treat it as production.
-    return current_app.config.get("STEGVIS_ENV", "production") if has_app_context() else "production"
-
-
 def _occasion(session: Session, participant: Participant, kind: str) -> Occasion:
     if kind not in set(OccasionKind):
-        raise CannotInvite(f"unknown occasion {kind!r}; use one of {', '.join(OccasionKind)}")
+        raise CannotInvite(N_("Unknown occasion %(occasion)s."), occasion=kind)
     occasion = session.exec(
         select(Occasion).where(Occasion.participant_id == participant.id, Occasion.kind == kind)
     ).first()
     if occasion is None:
-        raise CannotInvite(f"{participant.code} has no {kind} occasion")
+        raise CannotInvite(N_("%(code)s has no occasion %(occasion)s."), code=participant.code,
+                           occasion=kind)
     return occasion
 
 
 def check_instruments(session: Session, instrument_keys: Sequence[str], *,
-                      environment: str | None = None) -> list[str]:
-    """The keys, checked: known, not repeated, and allowed to go out (licences)."""
+                      environment: str = "production") -> list[str]:
+    """The keys, checked: known, not repeated, and allowed to go out (licences). The
+    environment decides whether demo wording may go out; unknown means production (strict)."""
     keys = [key.strip() for key in instrument_keys if key and key.strip()]
     if not keys:
-        raise CannotInvite("choose at least one instrument")
+        raise CannotInvite(N_("Choose at least one questionnaire."))
     if len(set(keys)) != len(keys):
-        raise CannotInvite("an instrument is listed twice")
+        raise CannotInvite(N_("A questionnaire is chosen twice."))
     for key in keys:
         try:
             instrument = instruments.latest(key)
         except instruments.UnknownInstrument:
-            raise CannotInvite(f"unknown instrument {key!r}") from None
-        allowed = may_send(session, instrument, environment=environment or _environment())
+            raise CannotInvite(N_("Unknown questionnaire %(key)s."), key=key) from None
+        allowed = may_send(session, instrument, environment=environment)
         if not allowed.allowed:
-            raise CannotInvite(allowed.reason)
+            raise CannotInvite(N_("%(title)s needs licensed wording before it can be sent. "
+                                  "An administrator loads it."), title=instrument.title.en)
     return keys
+
+
+def _check_not_complete(session: Session, occasion: Occasion, keys: Sequence[str]) -> None:
+    """Refuse an invitation whose questionnaires are all answered at the occasion already
+    (the coach would send a link that only says thank you)."""
+    completed = set(session.exec(select(Assessment.instrument_key).where(
+        Assessment.occasion_id == occasion.id, Assessment.completed_at.is_not(None))))
+    if set(keys) <= completed:
+        raise OccasionComplete()
 
 
 def issue(
@@ -108,15 +128,27 @@ def issue(
     created_by_id: int | None = None,
     mode: str = AssessmentMode.OWN_DEVICE,
     valid_days: int = 14,
-    environment: str | None = None,
+    environment: str = "production",
 ) -> Invitation:
     """A new invitation for one occasion of one participant; raises CannotInvite."""
+    invitation = _new_invitation(session, participant=participant, occasion_kind=occasion_kind,
+                                 instrument_keys=instrument_keys, created_by_id=created_by_id,
+                                 mode=mode, valid_days=valid_days, environment=environment)
+    session.commit()
+    return invitation
+
+
+def _new_invitation(session: Session, *, participant: Participant, occasion_kind: str,
+                    instrument_keys: Sequence[str], created_by_id: int | None, mode: str,
+                    valid_days: int, environment: str) -> Invitation:
+    """Check, add and audit a new invitation; the calling use case commits."""
     if mode not in set(AssessmentMode):
-        raise CannotInvite(f"unknown mode {mode!r}")
+        raise CannotInvite(N_("Unknown way of answering %(mode)s."), mode=mode)
     if not 1 <= valid_days <= 90:
-        raise CannotInvite("an invitation is valid for 1 to 90 days")
+        raise CannotInvite(N_("An invitation is valid for 1 to 90 days."))
     occasion = _occasion(session, participant, occasion_kind)
     keys = check_instruments(session, instrument_keys, environment=environment)
+    _check_not_complete(session, occasion, keys)
     for _attempt in range(5):
         invitation = Invitation(
             participant_id=participant.id,
@@ -136,14 +168,13 @@ def issue(
         audit.record(session, action="invitation.issued", staff_id=created_by_id,
                      object_type="invitation", object_id=invitation.id,
                      details={"occasion": occasion.kind, "instruments": keys, "mode": str(mode)})
-        session.commit()
         return invitation
     raise RuntimeError("could not draw a free short code in five attempts")
 
 
-def link_for(invitation: Invitation, *, base_url: str) -> str:
-    """The participant's link: `<base_url>/i/<signed token>`."""
-    return f"{base_url.rstrip('/')}/i/{invitation_token(invitation.id)}"
+def link_for(invitation: Invitation, *, base_url: str, secret: str) -> str:
+    """The participant's link: `<base_url>/i/<token signed with secret>`."""
+    return f"{base_url.rstrip('/')}/i/{invitation_token(invitation.id, secret=secret)}"
 
 
 def status(invitation: Invitation, *, now: datetime | None = None) -> InvitationStatus:
@@ -190,11 +221,11 @@ def _opened(session: Session, invitation: Invitation | None, *, via: str, ip: st
     return invitation
 
 
-def open_by_token(session: Session, token: str, *, max_age_seconds: int,
+def open_by_token(session: Session, token: str, *, secret: str, max_age_seconds: int,
                   ip: str | None = None) -> Invitation:
     """The invitation a link names, stamped as opened; raises InvitationUnavailable."""
     try:
-        invitation_id = invitation_id_from(token, max_age_seconds=max_age_seconds)
+        invitation_id = invitation_id_from(token, secret=secret, max_age_seconds=max_age_seconds)
     except TokenInvalid as exc:
         raise InvitationUnavailable(
             "expired" if isinstance(exc.__cause__, SignatureExpired) else "tampered") from None
@@ -228,33 +259,45 @@ def _delete_discussion_only(session: Session, invitation: Invitation) -> int:
 
 
 def _end(session: Session, invitation: Invitation, *, action: str, staff_id: int | None) -> None:
-    """What revoking and closing share: answers not to be kept go, and it is audited."""
+    """What revoking and closing share: answers not to be kept go, and it is audited. The
+    calling use case commits."""
     deleted = _delete_discussion_only(session, invitation)
     session.add(invitation)
     audit.record(session, action=action, staff_id=staff_id, object_type="invitation",
                  object_id=invitation.id, details={"discussion_only_deleted": deleted})
-    session.commit()
+
+
+def _revoke(session: Session, invitation: Invitation, staff_id: int | None) -> None:
+    if not invitation.revoked:
+        invitation.revoked, invitation.revoked_at = True, utcnow()
+        _end(session, invitation, action="invitation.revoked", staff_id=staff_id)
+
+
+def _close(session: Session, invitation: Invitation, staff_id: int | None) -> None:
+    if invitation.closed_at is None:
+        invitation.closed_at = utcnow()
+        _end(session, invitation, action="invitation.closed", staff_id=staff_id)
 
 
 def revoke(session: Session, *, invitation: Invitation, staff_id: int | None = None) -> Invitation:
     """Stop the link and code working now; discussion-only answers go with it."""
-    if not invitation.revoked:
-        invitation.revoked, invitation.revoked_at = True, utcnow()
-        _end(session, invitation, action="invitation.revoked", staff_id=staff_id)
+    _revoke(session, invitation, staff_id)
+    session.commit()
     return invitation
 
 
 def reissue(session: Session, *, invitation: Invitation, staff_id: int | None = None,
-            valid_days: int = 14) -> Invitation:
-    """Revoke `invitation` and issue a fresh one (new token and short code) for the same
-    participant, occasion, instruments and mode. Stored answers stay with the occasion, so the
-    participant resumes where they were."""
-    revoke(session, invitation=invitation, staff_id=staff_id)
+            valid_days: int = 14, environment: str = "production") -> Invitation:
+    """A fresh invitation (new token and short code) for the same participant, occasion,
+    instruments and mode, and the old one revoked, in one transaction: if the new one
+    cannot be issued, the old one still works. Stored answers stay with the occasion, so
+    the participant resumes where they were."""
     participant = session.get(Participant, invitation.participant_id)
     occasion = session.get(Occasion, invitation.occasion_id)
-    fresh = issue(session, participant=participant, occasion_kind=occasion.kind,
-                  instrument_keys=invitation.instrument_keys, created_by_id=staff_id,
-                  mode=invitation.mode, valid_days=valid_days)
+    fresh = _new_invitation(session, participant=participant, occasion_kind=occasion.kind,
+                            instrument_keys=invitation.instrument_keys, created_by_id=staff_id,
+                            mode=invitation.mode, valid_days=valid_days, environment=environment)
+    _revoke(session, invitation, staff_id)
     audit.record(session, action="invitation.reissued", staff_id=staff_id,
                  object_type="invitation", object_id=fresh.id,
                  details={"replaces": invitation.id})
@@ -264,20 +307,27 @@ def reissue(session: Session, *, invitation: Invitation, staff_id: int | None = 
 
 def close(session: Session, *, invitation: Invitation, staff_id: int | None = None) -> Invitation:
     """End the invitation for good and delete its discussion-only assessments and answers."""
-    if invitation.closed_at is None:
-        invitation.closed_at = utcnow()
-        _end(session, invitation, action="invitation.closed", staff_id=staff_id)
+    _close(session, invitation, staff_id)
+    session.commit()
     return invitation
 
 
-def close_expired(session: Session, *, now: datetime | None = None) -> int:
-    """Close every expired invitation that is still open (run daily from cron); return how many."""
+def close_expired(session: Session, *, now: datetime | None = None,
+                  batch: int = CLOSE_BATCH) -> int:
+    """Close every expired invitation that is still open (run daily from cron), one
+    transaction per batch of `batch` invitations; return how many were closed."""
     now = now or utcnow()
-    expired = list(session.exec(select(Invitation).where(
-        Invitation.closed_at.is_(None), Invitation.expires_at <= now)))
-    for invitation in expired:
-        close(session, invitation=invitation)
-    return len(expired)
+    closed = 0
+    while True:
+        expired = list(session.exec(select(Invitation).where(
+            Invitation.closed_at.is_(None), Invitation.expires_at <= now)
+            .order_by(Invitation.id).limit(batch)))
+        if not expired:
+            return closed
+        for invitation in expired:
+            _close(session, invitation, None)
+        session.commit()
+        closed += len(expired)
 
 
 def choose_language(session: Session, *, invitation: Invitation, language: str | None = None,

@@ -5,11 +5,15 @@ import hmac
 import time
 from datetime import datetime, timezone
 
+from dataclasses import dataclass
+from enum import StrEnum
+
 import pyotp
 from sqlmodel import Session, select
 
 from ..models import Organisation, Role, StaffUnit, StaffUser, utcnow
-from ..security import hash_password, needs_rehash, verify_password
+from . import audit
+from ..passwords import hash_password, needs_rehash, verify_password
 
 
 class StaffAlreadyExists(ValueError):
@@ -56,19 +60,68 @@ def create_staff(
     return user
 
 
-def authenticate(session: Session, *, email: str, password: str) -> StaffUser | None:
-    """The active user whose password matches, with last login stamped; else None."""
+class SignInOutcome(StrEnum):
+    """Where a sign-in step left the user."""
+
+    FAILED = "failed"
+    NEEDS_CODE = "needs_code"  # password right; the one-time code comes next
+    SIGNED_IN = "signed_in"
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The result of a sign-in step; `must_enrol_totp` when the organisation requires
+    two-factor sign-in and the user has not set it up yet."""
+
+    outcome: SignInOutcome
+    user: StaffUser | None = None
+    must_enrol_totp: bool = False
+
+
+def sign_in_with_password(session: Session, *, email: str, password: str,
+                          ip: str | None = None) -> SignIn:
+    """The password step, audited in the same transaction: a failure is recorded (with the
+    normalised email tried), a user with two-factor goes on to `sign_in_with_code`, anyone
+    else is signed in. An outdated hash is upgraded while the password is at hand."""
     user = find_by_email(session, email)
-    if not verify_password(user.password_hash if user else None, password):
-        return None
-    if not user.active:
-        return None
+    if not verify_password(user.password_hash if user else None, password) or not user.active:
+        audit.record(session, action="login_failed", ip=ip,
+                     details={"email": normalise_email(email)})
+        session.commit()
+        return SignIn(SignInOutcome.FAILED)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+        session.add(user)
+    if user.totp_secret:
+        session.commit()
+        return SignIn(SignInOutcome.NEEDS_CODE, user)
+    return _signed_in(session, user, ip)
+
+
+def sign_in_with_code(session: Session, *, user_id: int, code: str, ip: str | None = None,
+                      now: float | None = None) -> SignIn:
+    """The one-time-code step after a right password; a wrong or replayed code is audited."""
+    user = session.get(StaffUser, user_id)
+    if user is None or not user.active or not _accept_code(session, user, code, now):
+        audit.record(session, action="totp_failed", staff_id=user_id, ip=ip)
+        session.commit()
+        return SignIn(SignInOutcome.FAILED)
+    return _signed_in(session, user, ip)
+
+
+def _signed_in(session: Session, user: StaffUser, ip: str | None) -> SignIn:
     user.last_login_at = utcnow()
     session.add(user)
+    audit.record(session, action="login", staff_id=user.id, ip=ip)
     session.commit()
-    return user
+    must_enrol = not user.totp_secret and totp_required(session, user)
+    return SignIn(SignInOutcome.SIGNED_IN, user, must_enrol_totp=must_enrol)
+
+
+def sign_out(session: Session, *, user: StaffUser, ip: str | None = None) -> None:
+    """Record that the user signed out (the web layer forgets the session)."""
+    audit.record(session, action="logout", staff_id=user.id, ip=ip)
+    session.commit()
 
 
 def unit_ids_of(session: Session, user: StaffUser) -> list[int]:
@@ -92,21 +145,26 @@ PARTICIPANT_DATA_ROLES = frozenset({Role.COACH, Role.UNIT_ADMIN, Role.ADMIN})
 TOTP_ISSUER = "Stegvis"
 
 
-def set_password(session: Session, *, user: StaffUser, password: str) -> StaffUser:
-    """Store a new password (from the CLI, or after the current one was confirmed)."""
+def set_password(session: Session, *, user: StaffUser, password: str,
+                 staff_id: int | None = None, ip: str | None = None) -> StaffUser:
+    """Store a new password (from the CLI, or after the current one was confirmed); audited,
+    with `staff_id` the one who set it (None: the command line)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise WeakPassword(MIN_PASSWORD_LENGTH)
     user.password_hash = hash_password(password)
     session.add(user)
+    audit.record(session, action="password_changed", staff_id=staff_id, ip=ip,
+                 object_type="staff_user", object_id=user.id)
     session.commit()
     return user
 
 
-def change_password(session: Session, *, user: StaffUser, current: str, new: str) -> StaffUser:
+def change_password(session: Session, *, user: StaffUser, current: str, new: str,
+                    ip: str | None = None) -> StaffUser:
     """A signed-in user's own change: the current password proves it is really them."""
     if not verify_password(user.password_hash, current):
         raise WrongPassword()
-    return set_password(session, user=user, password=new)
+    return set_password(session, user=user, password=new, staff_id=user.id, ip=ip)
 
 
 def totp_required(session: Session, user: StaffUser) -> bool:
@@ -135,9 +193,9 @@ def totp_matches(secret: str | None, code: str) -> bool:
     return code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
 
 
-def accept_totp(session: Session, *, user: StaffUser, code: str, now: float | None = None) -> bool:
-    """Sign-in's code check: right code, and a time step later than the last one accepted, so a
-    code seen over someone's shoulder (or replayed) cannot be used a second time."""
+def _accept_code(session: Session, user: StaffUser, code: str, now: float | None) -> bool:
+    """Right code, and a time step later than the last one accepted, so a code seen over
+    someone's shoulder (or replayed) cannot be used a second time. The caller commits."""
     if not user.totp_secret:
         return False
     code = "".join(code.split())
@@ -150,24 +208,28 @@ def accept_totp(session: Session, *, user: StaffUser, code: str, now: float | No
                 return False
             user.totp_last_step = step
             session.add(user)
-            session.commit()
             return True
     return False
 
 
-def enable_totp(session: Session, *, user: StaffUser, secret: str, code: str) -> bool:
-    """Store `secret` on the user if `code` proves the authenticator app has it."""
+def enable_totp(session: Session, *, user: StaffUser, secret: str, code: str,
+                ip: str | None = None) -> bool:
+    """Store `secret` on the user if `code` proves the authenticator app has it; audited."""
     if not totp_matches(secret, code):
         return False
     user.totp_secret, user.totp_last_step = secret, None
     session.add(user)
+    audit.record(session, action="totp_enabled", staff_id=user.id, ip=ip)
     session.commit()
     return True
 
 
-def reset_totp(session: Session, *, user: StaffUser) -> StaffUser:
-    """Forget the user's secret (a lost phone); they enrol again at their next sign-in."""
+def reset_totp(session: Session, *, user: StaffUser, staff_id: int | None = None) -> StaffUser:
+    """Forget the user's secret (a lost phone); they enrol again at their next sign-in.
+    Audited, with `staff_id` the one who reset it (None: the command line)."""
     user.totp_secret, user.totp_last_step = None, None
     session.add(user)
+    audit.record(session, action="totp_reset", staff_id=staff_id,
+                 object_type="staff_user", object_id=user.id)
     session.commit()
     return user

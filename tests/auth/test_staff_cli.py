@@ -1,6 +1,6 @@
 """`flask staff set-password` and `flask staff totp-reset` for staff who are locked out."""
 from app.models import StaffUser
-from app.security import verify_password
+from app.passwords import verify_password
 
 from .. import factories
 

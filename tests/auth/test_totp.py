@@ -4,6 +4,7 @@ from sqlmodel import select
 
 from app.models import AuditEvent, StaffUser
 from app.services import staff as staff_service
+from app.services.staff import SignInOutcome
 
 from .. import factories
 
@@ -111,9 +112,18 @@ def test_a_code_works_once(client, session):
 def test_codes_allow_one_step_of_clock_drift_and_no_more(session):
     user = factories.make_staff(session, role="coach")
     user.totp_secret = pyotp.random_base32()
+    session.add(user)
+    session.commit()
     totp = pyotp.TOTP(user.totp_secret)
     now = 1_800_000_000.0
-    assert not staff_service.accept_totp(session, user=user, code=totp.at(now - 60), now=now)
-    assert staff_service.accept_totp(session, user=user, code=totp.at(now - 30), now=now)
-    assert staff_service.accept_totp(session, user=user, code=totp.at(now + 30), now=now)
-    assert not staff_service.accept_totp(session, user=user, code=totp.at(now), now=now)  # older
+
+    def outcome(moment: float) -> SignInOutcome:
+        return staff_service.sign_in_with_code(session, user_id=user.id, code=totp.at(moment),
+                                               now=now).outcome
+
+    assert outcome(now - 60) is SignInOutcome.FAILED
+    assert outcome(now - 30) is SignInOutcome.SIGNED_IN
+    assert outcome(now + 30) is SignInOutcome.SIGNED_IN
+    assert outcome(now) is SignInOutcome.FAILED  # an older step than the last accepted one
+    actions = session.exec(select(AuditEvent.action).where(AuditEvent.actor_staff_id == user.id)).all()
+    assert sorted(actions) == ["login", "login", "totp_failed", "totp_failed"]

@@ -39,8 +39,9 @@ def new_invitation(app, base_url, keys=ALL_FOUR):
 
     with app.test_request_context(), session_scope(app) as session:
         invitation = invitations.issue(session, participant=make_participant(session),
-                                       occasion_kind="intake", instrument_keys=keys)
-        return invitations.link_for(invitation, base_url=base_url)
+                                       occasion_kind="intake", instrument_keys=keys,
+                                       environment="development")
+        return invitations.link_for(invitation, base_url=base_url, secret=app.secret_key)
 
 
 class Walk:

@@ -165,7 +165,7 @@ def test_load_refuses_wording_that_disagrees_with_scoring(runner, tmp_path):
 
 def test_may_send_reads_stored_licences(app, session, runner, tmp_path):
     from app import instruments
-    from app.instruments.licences import licensed_wordings, may_send
+    from app.services.licences import licensed_wordings, may_send
 
     kasam = instruments.latest("kasam13")
     assert not may_send(session, kasam, environment="production").allowed

@@ -49,8 +49,9 @@ def invite(app, session, participant):
     def make(keys=ALL_FOUR, **kwargs):
         with app.test_request_context():
             invitation = invitations.issue(session, participant=participant, occasion_kind="intake",
-                                           instrument_keys=list(keys), **kwargs)
-            link = invitations.link_for(invitation, base_url="")
+                                           instrument_keys=list(keys),
+                                           **{"environment": "development", **kwargs})
+            link = invitations.link_for(invitation, base_url="", secret=app.secret_key)
         return invitation, link
 
     return make

@@ -19,7 +19,7 @@ def break_link(app, session, invitation, link, reason):
     """Make `link` fail for `reason`; returns the link to open."""
     if reason == "unknown":
         with app.test_request_context():
-            return f"/i/{invitation_token(invitation.id + 999)}"
+            return f"/i/{invitation_token(invitation.id + 999, secret=app.secret_key)}"
     if reason == "tampered":
         return link[:-4] + ("abcd" if not link.endswith("abcd") else "efgh")
     if reason == "expired":
@@ -144,7 +144,7 @@ def test_invite_cli_prints_link_and_short_code(app, session, participant):
     assert invitation.instrument_keys == ["work_wheel", "cefr"]
     refused = app.test_cli_runner().invoke(args=[
         "invite", "--participant", participant.code, "--occasion", "intake", "--instruments", "nope"])
-    assert refused.exit_code != 0 and "unknown instrument 'nope'" in refused.output
+    assert refused.exit_code != 0 and "Unknown questionnaire nope" in refused.output
 
 
 def test_close_expired_cli(app, session, invite):

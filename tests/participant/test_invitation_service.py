@@ -26,11 +26,11 @@ def test_issue_validates_keys_and_records_audit(app, session, participant):
     assert invitation.instrument_keys == ["work_wheel", "health_wheel"]
     assert len(invitation.short_code) == 8
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "invitation.issued")).one()
-    with pytest.raises(CannotInvite, match="unknown instrument"):
+    with pytest.raises(CannotInvite, match="Unknown questionnaire nonsense"):
         issue(session, participant, keys=["work_wheel", "nonsense"])
     with pytest.raises(CannotInvite, match="twice"):
         issue(session, participant, keys=["cefr", "cefr"])
-    with pytest.raises(CannotInvite, match="occasion"):
+    with pytest.raises(CannotInvite, match="Unknown occasion someday"):
         invitations.issue(session, participant=participant, occasion_kind="someday",
                           instrument_keys=["cefr"])
 
@@ -44,10 +44,10 @@ def test_kasam_without_licence_is_refused_in_production_only(app, session, parti
 def test_open_by_token_and_short_code_stamp_first_opened(app, session, participant):
     invitation = issue(session, participant)
     with app.app_context():
-        link = invitations.link_for(invitation, base_url="https://example.org/")
+        link = invitations.link_for(invitation, base_url="https://example.org/", secret=app.secret_key)
         token = link.rsplit("/", 1)[1]
         assert link == f"https://example.org/i/{token}"
-        opened = invitations.open_by_token(session, token, max_age_seconds=3600)
+        opened = invitations.open_by_token(session, token, secret=app.secret_key, max_age_seconds=3600)
     assert opened.id == invitation.id and opened.first_opened_at is not None
     assert invitations.status(opened) == InvitationStatus.IN_PROGRESS
     code = invitation.short_code.lower()
@@ -58,9 +58,9 @@ def test_open_by_token_and_short_code_stamp_first_opened(app, session, participa
 def test_unusable_tokens_say_why(app, session, participant, reason):
     invitation = issue(session, participant)
     with app.app_context():
-        token = invitation_token(invitation.id)
+        token = invitation_token(invitation.id, secret=app.secret_key)
         if reason == "unknown":
-            token = invitation_token(invitation.id + 1000)
+            token = invitation_token(invitation.id + 1000, secret=app.secret_key)
         elif reason == "tampered":
             token = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
         elif reason == "expired":
@@ -72,7 +72,7 @@ def test_unusable_tokens_say_why(app, session, participant, reason):
         elif reason == "closed":
             invitations.close(session, invitation=invitation)
         with pytest.raises(InvitationUnavailable) as caught:
-            invitations.open_by_token(session, token, max_age_seconds=3600)
+            invitations.open_by_token(session, token, secret=app.secret_key, max_age_seconds=3600)
     assert caught.value.reason == reason
     assert session.get(Invitation, invitation.id).first_opened_at is None
 
