@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..db import get_session
+from ..i18n import message_of
 from ..models import Unit
 from ..services import caseload as caseload_service
 from ..services import occasions as occasion_service
@@ -61,13 +62,15 @@ def register():
     db = get_session()
     form = ParticipantForm().with_units(units_of(db, current_user))
     if form.validate_on_submit():
-        if form.unit.data not in unit_ids_of(db, current_user):
-            form.unit.errors.append(_("Choose one of your units."))
-        else:
+        try:
             participant = participant_service.enrol(
                 db, unit=db.get(Unit, form.unit.data), intake_date=form.intake_date.data,
                 gender=form.gender.data, birth_year=form.birth_year.data,
-                preferred_language=form.preferred_language.data, display_name=form.display_name.data)
+                preferred_language=form.preferred_language.data,
+                display_name=form.display_name.data, registered_by=current_user.staff)
+        except participant_service.NotYourUnit as refused:
+            form.unit.errors.append(message_of(refused))
+        else:
             flash(_("Registered %(code)s.", code=participant.code), "success")
             return redirect(url_for("coach.participant", participant_id=participant.id))
     return render_template("coach/participant_form.html", form=form, participant=None)
@@ -96,12 +99,13 @@ def record_exit(participant_id: int):
     participant = participant_for(db, current_user, participant_id)
     form = ExitForm(exit_date=participant.exit_date or date.today(), reason=participant.exit_reason)
     if form.validate_on_submit():
-        if form.exit_date.data < participant.intake_date:
-            form.exit_date.errors.append(_("The exit date cannot be before the intake date."))
-        else:
+        try:
             participant_service.record_exit(db, participant=participant,
                                             unit=db.get(Unit, participant.unit_id),
                                             exit_date=form.exit_date.data, reason=form.reason.data)
+        except participant_service.ExitBeforeIntake as refused:
+            form.exit_date.errors.append(message_of(refused))
+        else:
             flash(_("Exit recorded for %(code)s.", code=participant.code), "success")
             return redirect(url_for("coach.participant", participant_id=participant.id))
     return render_template("coach/exit.html", form=form, participant=participant)

@@ -85,8 +85,36 @@ def load_file(path: Path) -> Instrument:
     return instrument
 
 
+def structure(instrument: Instrument) -> dict[str, tuple]:
+    """What scores depend on, part by part: two versions whose structures differ cannot be
+    compared, whatever their wording (which may change freely between versions)."""
+    scales = {name: (scale.kind, scale.min, scale.max, tuple(sorted(scale.value_names)))
+              for name, scale in instrument.scales.items()}
+    return {
+        "items": tuple((item.key, scales[item.scale], item.reverse, item.subscale,
+                        item.names_item) for item in instrument.items),
+        "scales": tuple(sorted(scales.values())),
+        "subscales": tuple(subscale.key for subscale in instrument.subscales),
+        "scoring": (instrument.scoring.method, instrument.scoring.max_missing_per_subscale,
+                    instrument.scoring.median_rounding, instrument.scoring.min_answered),
+    }
+
+
+def check_comparable(instrument: Instrument, other: Instrument) -> None:
+    """Refuse a declared comparable version whose items, scales, subscales or scoring differ:
+    pairing intake and exit across them would compare different things."""
+    mine, theirs = structure(instrument), structure(other)
+    differing = [part for part in mine if mine[part] != theirs[part]]
+    if differing:
+        raise InstrumentDefinitionError(
+            f"{instrument.ident}.toml", "comparable_versions",
+            f"version {other.version} differs in {', '.join(differing)}; a comparable version "
+            "must keep the same items, scales, subscales and scoring")
+
+
 class Registry:
-    """Every loaded instrument, keyed by (key, version). Immutable once built."""
+    """Every loaded instrument, keyed by (key, version). Immutable once built; declared
+    comparable versions are checked against each other when both are loaded."""
 
     def __init__(self, instruments: list[Instrument]) -> None:
         self._by_ident: dict[tuple[str, int], Instrument] = {}
@@ -95,6 +123,11 @@ class Registry:
             if ident in self._by_ident:
                 raise InstrumentDefinitionError(instrument.ident, "version", "defined twice")
             self._by_ident[ident] = instrument
+        for instrument in instruments:
+            for version in instrument.comparable_versions:
+                other = self._by_ident.get((instrument.key, version))
+                if other is not None:
+                    check_comparable(instrument, other)
 
     def get(self, key: str, version: int) -> Instrument:
         """The exact version a stored assessment refers to."""

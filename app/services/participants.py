@@ -7,12 +7,28 @@ from datetime import date, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from ..models import ExitReason, Gender, Occasion, OccasionKind, Participant, Unit
+from ..models import ExitReason, Gender, Occasion, OccasionKind, Participant, StaffUser, Unit
 from ..models.participants import new_participant_code
+from .errors import N_, DomainError
+from .staff import unit_ids_of
 
 
-class InvalidParticipantData(ValueError):
+class InvalidParticipantData(DomainError, ValueError):
     """A background variable outside its allowed values."""
+
+    message = N_("That value is not one of the choices.")
+
+
+class ExitBeforeIntake(DomainError):
+    """An exit dated before the intake: it could never be paired with an intake answer."""
+
+    message = N_("The exit date cannot be before the intake date.")
+
+
+class NotYourUnit(DomainError):
+    """Staff register participants only into units they work in."""
+
+    message = N_("Choose one of your units.")
 
 
 def add_months(day: date, months: int) -> date:
@@ -35,9 +51,9 @@ def planned_dates(unit: Unit, intake: date, exit_date: date | None) -> dict[str,
 
 def _check_background(gender: str, exit_reason: str | None) -> None:
     if gender not in set(Gender):
-        raise InvalidParticipantData(f"unknown gender category {gender!r}")
+        raise InvalidParticipantData(N_("Unknown gender category %(value)s."), value=gender)
     if exit_reason is not None and exit_reason not in set(ExitReason):
-        raise InvalidParticipantData(f"unknown exit reason {exit_reason!r}")
+        raise InvalidParticipantData(N_("Unknown exit reason %(value)s."), value=exit_reason)
 
 
 def enrol(
@@ -50,8 +66,13 @@ def enrol(
     preferred_language: str = "sv",
     display_name: str | None = None,
     code: str | None = None,
+    registered_by: StaffUser | None = None,
 ) -> Participant:
-    """Register a participant with a generated code and the unit's planned occasions."""
+    """Register a participant with a generated code and the unit's planned occasions.
+    Staff (`registered_by`) may only register into their own units; None is the system
+    (demo data, imports from the command line)."""
+    if registered_by is not None and unit.id not in unit_ids_of(session, registered_by):
+        raise NotYourUnit()
     _check_background(gender, None)
     for _attempt in range(5):
         participant = Participant(
@@ -101,7 +122,10 @@ def update_background(
 def record_exit(
     session: Session, *, participant: Participant, unit: Unit, exit_date: date, reason: str
 ) -> Participant:
-    """Record exit; the exit and follow-up occasions move to the real exit date."""
+    """Record exit; the exit and follow-up occasions move to the real exit date. An exit
+    before the intake is refused: it would pair an exit answer with a later intake."""
+    if exit_date < participant.intake_date:
+        raise ExitBeforeIntake()
     _check_background(participant.gender, reason)
     participant.exit_date, participant.exit_reason = exit_date, reason
     dates = planned_dates(unit, participant.intake_date, exit_date)

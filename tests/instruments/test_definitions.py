@@ -115,6 +115,30 @@ def test_versions_not_declared_comparable_are_not(tmp_path):
     )
 
 
+@pytest.mark.parametrize("change, part", [
+    (("min = 1\n", "min = 0\n"), "items, scales"),
+    (('method = "per_item"', 'method = "level_median"'), "scoring"),
+])
+def test_a_comparable_version_must_keep_items_scales_and_scoring(tmp_path, change, part):
+    (tmp_path / "work_wheel-1.toml").write_text(WORK_WHEEL, encoding="utf-8")
+    v2 = WORK_WHEEL.replace("version = 1", "version = 2").replace(
+        "comparable_versions = []", "comparable_versions = [1]").replace(*change)
+    (tmp_path / "work_wheel-2.toml").write_text(v2, encoding="utf-8")
+    with pytest.raises(InstrumentDefinitionError) as refused:
+        load_registry(tmp_path)
+    assert str(refused.value).startswith(
+        f"work_wheel-2.toml: comparable_versions: version 1 differs in {part}")
+
+
+def test_a_comparable_version_may_change_its_wording(tmp_path):
+    (tmp_path / "work_wheel-1.toml").write_text(WORK_WHEEL, encoding="utf-8")
+    v2 = WORK_WHEEL.replace("version = 1", "version = 2").replace(
+        "comparable_versions = []", "comparable_versions = [1]").replace(
+        'en = "The work wheel"', 'en = "The wheel of work"')
+    (tmp_path / "work_wheel-2.toml").write_text(v2, encoding="utf-8")
+    assert load_registry(tmp_path).get("work_wheel", 2).title.en == "The wheel of work"
+
+
 BROKEN = [
     pytest.param(
         "work_wheel-1.toml",
