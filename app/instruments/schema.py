@@ -3,8 +3,8 @@
 The models hold every rule that can be checked without scoring anything: scales exist,
 reversed items have a numeric scale, subscales name real items, anchors lie on the scale.
 A broken definition must fail at start-up, not in front of a participant, so every
-cross-reference check lives here, or for what a scoring method needs in that method
-(`methods.py`, called from here), and reports the field it is about (`DefinitionProblem`).
+cross-reference check runs here (what a scoring method needs is checked by that method in
+`methods.py`, called from here) and reports the field it is about (`DefinitionProblem`).
 """
 
 from __future__ import annotations
