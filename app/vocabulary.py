@@ -1,9 +1,13 @@
-"""The domain's codes in the reader's language: occasions, gender categories, exit reasons.
+"""The domain's codes in the reader's language: occasions, gender categories, exit reasons,
+what an instrument's total is called.
 
 One table per vocabulary for every audience (coach forms, reports, evaluator filters), as lazy
 strings so the same table serves each request in its own language.
 """
 from flask_babel import lazy_gettext as _l
+
+from .instruments import Instrument
+from .instruments.methods import TotalLabel
 
 OCCASION_LABELS = {
     "intake": _l("Intake"),
@@ -27,3 +31,13 @@ EXIT_REASON_LABELS = {
     "other": _l("Other reason"),
     "unknown": _l("Unknown"),
 }
+# The scoring method names its total by key (the core has no translations); the words are here.
+TOTAL_LABELS = {
+    TotalLabel.TOTAL: _l("Total"),
+    TotalLabel.OVERALL_LEVEL: _l("Overall level"),
+}
+
+
+def total_label(instrument: Instrument) -> str:
+    """'Total' for a sum (KASAM), 'Overall level' for a level (CEFR): the method decides."""
+    return str(TOTAL_LABELS[instrument.method.total_label])

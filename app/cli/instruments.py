@@ -18,7 +18,7 @@ from ..db import session_scope
 from ..services import licences
 from ..instruments.registry import InstrumentDefinitionError, UnknownInstrument, registry
 from ..instruments.schema import Instrument
-from ..instruments.scoring import InvalidAnswer, Scores, level_name, score
+from ..instruments.scoring import InvalidAnswer, Scores, score
 
 instruments_cli = AppGroup("instruments", help="Instrument definitions, scoring and licences.")
 
@@ -31,13 +31,9 @@ def _instrument(key: str, version: int | None) -> Instrument:
 
 
 def scores_as_json(instrument: Instrument, scores: Scores) -> dict:
-    """The CLI's output shape; CEFR-like level instruments report level names."""
-    if instrument.scoring.method == "level_median":
-        return {
-            "levels": {k: level_name(instrument, v) for k, v in scores.items.items()},
-            "overall": level_name(instrument, scores.total),
-        }
-    return {"items": dict(scores.items), "subscales": dict(scores.subscales), "total": scores.total}
+    """The CLI's output shape, the scoring method's: CEFR-like level instruments report
+    level names."""
+    return instrument.method.as_json(instrument, scores)
 
 
 @instruments_cli.command("list")

@@ -1,9 +1,9 @@
 """What the participant page and the report show per instrument: charts, a table with the
 same numbers, and notes in words. Built from `services.occasions.results_of`.
 
-The kind of panel follows the instrument's scoring method, not its key, so a new
-instrument file gets a panel without code: per-item scales draw a wheel, ordinal levels a
-dumbbell, subscale sums grouped bars with the reliable change in words.
+The kind of panel follows the chart its scoring method names, not the instrument's key, so
+a new instrument file gets a panel without code: per-item scales draw a wheel, ordinal
+levels a dumbbell, totals and subscales grouped bars with the reliable change in words.
 """
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ from ..charts import progression as charts
 from ..instruments import Instrument
 from ..instruments.change import ReliableChange, change
 from ..i18n import localized_now
+from ..instruments.methods import ChartKind
 from ..services.occasions import OccasionResult
-from ..vocabulary import OCCASION_LABELS
+from ..vocabulary import OCCASION_LABELS, total_label
 
 MISSING = "–"
 
@@ -74,7 +75,6 @@ def panels(results: dict[str, list[OccasionResult]], *, keys: Sequence[str], aud
 
 def _fill(panel: Panel, series: list[OccasionResult], *, compact: bool, chart_id: str) -> None:
     instrument = series[-1].instrument
-    method = instrument.scoring.method
     comparable = [r for r in series if instruments.comparable(r.instrument, instrument)]
     if len(comparable) < len(series):
         panel.notes.append(_("Earlier answers were given to a version of this questionnaire that "
@@ -87,12 +87,9 @@ def _fill(panel: Panel, series: list[OccasionResult], *, compact: bool, chart_id
     if any(r.not_saved for r in series):
         panel.notes.append(_("Answers marked “not saved” are shown only while the invitation is "
                              "open. They are deleted when it closes."))
-    if method == "per_item":
-        _wheel(panel, instrument, series, compact=compact, chart_id=chart_id)
-    elif method == "level_median":
-        _levels(panel, instrument, series, compact=compact, chart_id=chart_id)
-    else:
-        _subscales(panel, instrument, series, compact=compact, chart_id=chart_id)
+    draw = {ChartKind.WHEEL: _wheel, ChartKind.LEVELS: _levels,
+            ChartKind.TOTALS: _subscales}[instrument.method.chart]
+    draw(panel, instrument, series, compact=compact, chart_id=chart_id)
 
 
 def occasion_label(result: OccasionResult, *, with_date: bool = True) -> str:
@@ -179,7 +176,7 @@ def _levels(panel, instrument: Instrument, series, *, compact, chart_id) -> None
             f"{chart_id}-levels",
             figure_json(charts.cefr_levels(skills, data, level_names=names)),
             _("Level per skill at each occasion, from pre-A1 (left) to C2 (right).")))
-    overall = [("total", _("Overall level"))]
+    overall = [("total", total_label(instrument))]
     panel.table = _table(_("Level per skill (– = skipped)"), skills + overall, series,
                          lambda r: {**r.scores.items, "total": r.scores.total},
                          name=lambda v: MISSING if v is None else names[int(v) - scale.min],
@@ -197,7 +194,7 @@ def level_display(name: str) -> str:
 
 
 def _subscales(panel, instrument: Instrument, series, *, compact, chart_id) -> None:
-    parts = [("total", _("Total"))] + [
+    parts = [("total", total_label(instrument))] + [
         (s.key, localized_now(instrument, f"subscale.{s.key}")) for s in instrument.subscales]
     values = lambda r: {**r.scores.subscales, "total": r.scores.total}
     data = _series(series, values)

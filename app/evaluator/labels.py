@@ -8,7 +8,7 @@ from ..i18n import localized_now
 from ..instruments.texts import language_name
 from ..statistics.age import BAND_LABELS
 from ..statistics.refs import MEAN_OF_ITEMS, TOTAL
-from ..vocabulary import EXIT_REASON_LABELS
+from ..vocabulary import EXIT_REASON_LABELS, total_label
 
 GENDER_CHOICES = [
     ("woman", _l("Women")),
@@ -37,7 +37,7 @@ FUNNEL_LABELS = {
 def ref_label(instrument: Instrument, ref: str) -> str:
     """The name of a row: an area or skill, a subscale, the total or the mean of the areas."""
     if ref == TOTAL:
-        return _("Overall level") if instrument.scoring.method == "level_median" else _("Total")
+        return total_label(instrument)
     if ref == MEAN_OF_ITEMS:
         return _("All areas (mean)")
     if any(s.key == ref for s in instrument.subscales):

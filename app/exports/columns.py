@@ -107,7 +107,7 @@ def wide_columns(instrument: Instrument) -> list[Column]:
                                                                 items=subscale["items"])))
     if book["total"] is not None:
         columns.append(Column(
-            f"{key}_total", "integer" if instrument.scoring.method == "level_median" else "number",
+            f"{key}_total", instrument.method.total_type,
             f"{book['title']['en']}: total", f"{book['title']['sv']}: total",
             minimum=book["total"]["min"], maximum=book["total"]["max"],
             value_labels=_value_names(book["items"][0]) if book["items"][0]["value_names"] else {},

@@ -113,7 +113,7 @@ def _assessment_columns(instrument: Instrument, answers: dict, flags: dict) -> d
     for subscale in instrument.subscales:
         got = None if scores is None else scores.subscales.get(subscale.key)
         values[f"{key}_{subscale.key}"] = NOT_COMPUTABLE if got is None else got
-    if instrument.scoring.method != "per_item":
+    if instrument.method.has_total:
         values[f"{key}_total"] = NOT_COMPUTABLE if scores is None or scores.total is None else scores.total
     return values
 

@@ -101,9 +101,9 @@ def change(
 ) -> ChangeReport:
     """Change from `before` to `after`, per item, subscale and total.
 
-    The RCI is computed for the total only, with the definition's α and SD unless the
-    organisation passes its own. Scores from a different version (`after_instrument`)
-    are accepted only where the versions are declared comparable.
+    The RCI is computed for the total only, where the scoring method allows one, with the
+    definition's α and SD unless the organisation passes its own. Scores from a different
+    version (`after_instrument`) are accepted only where the versions are declared comparable.
     """
     later = after_instrument or instrument
     if (before.instrument_key, before.instrument_version) != (instrument.key, instrument.version):
@@ -137,10 +137,9 @@ def change(
         for s in instrument.subscales
     }
     total = None
-    if instrument.scoring.method == "subscale_sum":
-        span = sum(instrument.scale_of(i).span for i in instrument.scored_items if i.subscale)
-        total = score_change(before.total, after.total, span=span, s_diff=s_diff)
-    elif instrument.scoring.method == "level_median":
-        span = instrument.scale_of(instrument.scored_items[0]).span
-        total = score_change(before.total, after.total, span=span)
+    method = instrument.method
+    if method.has_total:
+        low, high = method.total_range(instrument)
+        total = score_change(before.total, after.total, span=high - low,
+                             s_diff=s_diff if method.reliable_change else None)
     return ChangeReport(items=items, subscales=subscales, total=total)

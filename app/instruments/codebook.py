@@ -80,14 +80,5 @@ def codebook(instrument: Instrument) -> dict:
 
 
 def _total_range(instrument: Instrument) -> dict | None:
-    method = instrument.scoring.method
-    if method == "subscale_sum":
-        members = [i for i in instrument.scored_items if i.subscale]
-        return {
-            "min": sum(instrument.scale_of(i).min for i in members),
-            "max": sum(instrument.scale_of(i).max for i in members),
-        }
-    if method == "level_median":
-        scale = instrument.scale_of(instrument.scored_items[0])
-        return {"min": scale.min, "max": scale.max}
-    return None
+    bounds = instrument.method.total_range(instrument)
+    return None if bounds is None else {"min": bounds[0], "max": bounds[1]}

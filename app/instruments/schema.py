@@ -3,22 +3,25 @@
 The models hold every rule that can be checked without scoring anything: scales exist,
 reversed items have a numeric scale, subscales name real items, anchors lie on the scale.
 A broken definition must fail at start-up, not in front of a participant, so every
-cross-reference check lives here and reports the field it is about (see `DefinitionProblem`).
+cross-reference check runs here (what a scoring method needs is checked by that method in
+`methods.py`, called from here) and reports the field it is about (`DefinitionProblem`).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+if TYPE_CHECKING:
+    from .methods import ScoringMethod
 
 KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
 # Item keys become the last part of gettext contexts ("work_wheel-1.health"), so they
 # must not collide with the instrument-level texts that share that namespace.
 RESERVED_ITEM_KEYS = frozenset({"title", "intro", "question", "scoring", "scale", "subscale"})
 IndividualResults = Literal["participant_and_coach", "coach_only", "statistics_only"]
-ScoringMethod = Literal["per_item", "subscale_sum", "level_median"]
 
 
 class DefinitionProblem(ValueError):
@@ -102,19 +105,26 @@ class Subscale(_Frozen):
 class Scoring(_Frozen):
     """How answers become scores; `description` is what the codebook states.
 
-    per_item: each scored item stands alone (the wheels): no subscales, no total.
-    subscale_sum: subscale = sum of its items after reversal; at most
-      `max_missing_per_subscale` skipped items, each replaced by the mean of the answered
-      items of that subscale; total = sum of subscales, None if any subscale is None.
-    level_median: items are ordinal levels; total = median of the answered items, a
-      fractional median resolved by `median_rounding`; None below `min_answered`.
+    `method` names a registered scoring method (`app.instruments.methods`), which says what
+    the options below mean. It is checked against the registry when a definition is read
+    rather than typed as a fixed Literal, so a new method is only a new class there.
     """
 
-    method: ScoringMethod
+    method: str
     description: Text
     max_missing_per_subscale: int = Field(default=0, ge=0)
     median_rounding: Literal["lower", "upper"] = "lower"
     min_answered: int = Field(default=1, ge=1)
+
+    @field_validator("method")
+    @classmethod
+    def _registered(cls, name: str) -> str:
+        from .methods import METHODS  # the methods build on this module
+
+        if name not in METHODS:
+            known = ", ".join(sorted(METHODS))
+            raise DefinitionProblem("", f"unknown scoring method '{name}' (known: {known})")
+        return name
 
 
 class Instrument(_Frozen):
@@ -179,21 +189,16 @@ class Instrument(_Frozen):
         for i, subscale in enumerate(self.subscales):
             if not any(item.subscale == subscale.key for item in self.items):
                 raise DefinitionProblem(f"subscales[{i}]", f"'{subscale.key}' has no items")
-        self._check_scoring()
+        self.method.validate(self)
         return self
 
-    def _check_scoring(self) -> None:
-        method = self.scoring.method
-        if method == "subscale_sum" and not self.subscales:
-            raise DefinitionProblem("scoring.method", "subscale_sum needs subscales")
-        if method != "subscale_sum" and self.subscales:
-            raise DefinitionProblem("subscales", f"scoring method '{method}' takes no subscales")
-        if method == "level_median":
-            scored = [s for s in (self.scales[i.scale] for i in self.items) if s.kind == "integer"]
-            if len({(s.min, s.max) for s in scored}) != 1:
-                raise DefinitionProblem("scoring.method", "level_median needs one shared scale")
-            if self.scoring.min_answered > len(scored):
-                raise DefinitionProblem("scoring.min_answered", "more than the scored items")
+    @property
+    def method(self) -> ScoringMethod:
+        """The scoring method as an object: ask it (`instrument.method.headline_ref`) rather
+        than comparing `scoring.method` to a name."""
+        from .methods import method_named  # the methods build on this module
+
+        return method_named(self.scoring.method)
 
     # -- lookups used by scoring, rendering and the codebook --------------------------
 

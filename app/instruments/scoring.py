@@ -7,7 +7,6 @@ what the participant saw and chose.
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -93,31 +92,17 @@ def item_score(instrument: Instrument, item: Item, value: int | None) -> int | N
 
 
 def score(instrument: Instrument, answers: Mapping[str, Answer]) -> Scores:
-    """Score an assessment by the instrument's scoring method; invalid answers raise."""
+    """Score an assessment by the instrument's scoring method; invalid answers raise.
+
+    Reversal is common to every method and happens here; what becomes of the item
+    scores is the method's business (`app.instruments.methods`).
+    """
     answers = validate(instrument, answers)
     items = {
         item.key: item_score(instrument, item, answers[item.key])
         for item in instrument.scored_items
     }
-    method = instrument.scoring.method
-    subscales: dict[str, Score] = {}
-    total: Score = None
-    if method == "subscale_sum":
-        subscales = {
-            s.key: _subscale_sum(
-                [items[i.key] for i in instrument.items_of(s.key)],
-                instrument.scoring.max_missing_per_subscale,
-            )
-            for s in instrument.subscales
-        }
-        if all(v is not None for v in subscales.values()):
-            total = _tidy(sum(subscales.values()))
-    elif method == "level_median":
-        total = _median_level(
-            [v for v in items.values() if v is not None],
-            rounding=instrument.scoring.median_rounding,
-            min_answered=instrument.scoring.min_answered,
-        )
+    subscales, total = instrument.method.score(instrument, items)
     return Scores(
         instrument_key=instrument.key,
         instrument_version=instrument.version,
@@ -125,30 +110,6 @@ def score(instrument: Instrument, answers: Mapping[str, Answer]) -> Scores:
         subscales=MappingProxyType(subscales),
         total=total,
     )
-
-
-def _subscale_sum(values: list[int | None], max_missing: int) -> Score:
-    """Sum with mean substitution for up to `max_missing` skipped items, else None.
-
-    sum(answered) · n / k equals sum(answered) + (n − k) · mean(answered), in one division.
-    """
-    answered = [v for v in values if v is not None]
-    if not answered or len(values) - len(answered) > max_missing:
-        return None
-    return _tidy(sum(answered) * len(values) / len(answered))
-
-
-def _median_level(values: list[int], *, rounding: str, min_answered: int) -> int | None:
-    """Median of ordinal levels; a fractional median (even count) takes the lower/upper one."""
-    if len(values) < min_answered:
-        return None
-    median = statistics.median_low if rounding == "lower" else statistics.median_high
-    return median(values)
-
-
-def _tidy(value: float) -> int | float:
-    """Whole numbers as int, so exports show 57 rather than 57.0."""
-    return int(value) if float(value).is_integer() else value
 
 
 def level_name(instrument: Instrument, value: int | None) -> str | None:

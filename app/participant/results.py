@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from ..instruments import Instrument
+from ..instruments.methods import ChartKind
 from ..instruments.scoring import level_name, score
 from ..instruments.texts import anchor_ref, language_name, localized
 from ..models import Assessment, Invitation
@@ -93,8 +94,8 @@ def result_for(session: Session, assessment: Assessment, *, locale: str, transla
     if instrument.individual_results != "participant_and_coach":
         return Result(instrument.key, title, "with_coach")
     now = _scores(session, assessment, instrument)
-    method = instrument.scoring.method
-    if method == "per_item":
+    chart = instrument.method.chart
+    if chart is ChartKind.WHEEL:
         earlier = assessments.earlier_assessment(session, assessment=assessment)
         before = _scores(session, earlier, instrument) if earlier else None
         answers = assessments.answers_of(session, assessment)
@@ -112,7 +113,7 @@ def result_for(session: Session, assessment: Assessment, *, locale: str, transla
 
         return Result(instrument.key, title, "wheel", rows, points(now),
                       points(before) if before else "", spoke_ends(len(items)))
-    if method == "level_median":
+    if chart is ChartKind.LEVELS:
         rows = []
         for item in instrument.scored_items:
             value = now.items.get(item.key)
@@ -120,9 +121,8 @@ def result_for(session: Session, assessment: Assessment, *, locale: str, transla
             rows.append(Row(text(item.key), level_name(instrument, value), detail=detail))
         return Result(instrument.key, title, "levels", tuple(rows),
                       total=level_name(instrument, now.total))
-    low = sum(instrument.scale_of(i).min for i in instrument.scored_items)
-    high = sum(instrument.scale_of(i).max for i in instrument.scored_items)
-    return Result(instrument.key, title, "total", total=_str(now.total), total_range=(low, high))
+    return Result(instrument.key, title, "total", total=_str(now.total),
+                  total_range=instrument.method.total_range(instrument))
 
 
 def _str(value) -> str | None:

@@ -43,7 +43,7 @@ from ..statistics.cohort import (
     visible_groups,
     year_table,
 )
-from ..statistics.refs import MEAN_OF_ITEMS, TOTAL
+from ..statistics.refs import TOTAL
 
 DEFAULT_INSTRUMENT = "work_wheel"
 # Which aggregate a row of the cohort statement belongs to, besides the refs (0, 1, …).
@@ -173,7 +173,7 @@ def fetch_scores(session: Session, cohort: CohortFilter, instrument: Instrument)
     intake = occasion_scores(instrument, OccasionKind.INTAKE.value)
     exit_ = occasion_scores(instrument, OccasionKind.EXIT.value)
     refs = reported_refs(instrument)
-    everyone = instrument.scoring.method == "level_median"
+    everyone = instrument.method.counts_levels
     paired = exit_.c.participant_id.is_not(None)
 
     def at_intake(ref: str):
@@ -240,17 +240,13 @@ def _cohort_scores(rows, refs: list[str]) -> CohortScores:
 
 def reported_refs(instrument: Instrument) -> list[str]:
     """The rows of the table: areas (+ their mean) for wheels, subscales + total for KASAM,
-    skills + overall level for CEFR."""
-    method = instrument.scoring.method
-    if method == "subscale_sum":
-        return [s.key for s in instrument.subscales] + [TOTAL]
-    items = [item.key for item in instrument.scored_items]
-    return items + ([TOTAL] if method == "level_median" else [MEAN_OF_ITEMS])
+    skills + overall level for CEFR, as the scoring method says."""
+    return instrument.method.reported_refs(instrument)
 
 
 def reliable_change_sd(instrument: Instrument) -> dict[str, float]:
     """Refs that get a Jacobson–Truax reliable change share (the KASAM total)."""
-    if instrument.scoring.method == "subscale_sum" and instrument.reliability and instrument.reference_sd:
+    if instrument.method.reliable_change and instrument.reliability and instrument.reference_sd:
         return {TOTAL: standard_error_of_difference(instrument.reliability, instrument.reference_sd)}
     return {}
 
@@ -328,7 +324,7 @@ def goal_reports(session: Session, cohort: CohortFilter, threshold: int,
         except instruments.UnknownInstrument:
             continue
         scores = scores_of(instrument)
-        ref = goal.target or (TOTAL if instrument.scoring.method != "per_item" else MEAN_OF_ITEMS)
+        ref = goal.target or instrument.method.headline_ref
         if ref not in scores.pairs:
             continue
         s_diff = reliable_change_sd(instrument).get(ref) if goal.measure == "reliable_improvement" else None
@@ -352,7 +348,7 @@ def dashboard(session: Session, cohort: CohortFilter, threshold: int) -> Dashboa
     refs = reported_refs(instrument)
     rows = area_table(scores, refs, threshold, reliable_change_sd(instrument), RCI_THRESHOLD)
     levels = None
-    if instrument.scoring.method == "level_median":
+    if instrument.method.counts_levels:
         scale = instrument.scale_of(instrument.scored_items[0])
         levels = level_table(scores, refs, scale.min, scale.max, threshold)
     return Dashboard(

@@ -27,7 +27,8 @@ def create_goal(session: Session, *, organisation_id: int, title: str, instrumen
         raise InvalidGoal("unknown measure")
     if target and target not in reported_refs(instrument):
         raise InvalidGoal("the score is not part of this instrument")
-    if measure == "reliable_improvement" and (target or "total") not in reliable_change_sd(instrument):
+    ref = target or instrument.method.headline_ref  # as the cohort page measures it
+    if measure == "reliable_improvement" and ref not in reliable_change_sd(instrument):
         raise InvalidGoal("reliable improvement is only defined for a total with known reliability")
     if not 0 <= target_percent <= 100:
         raise InvalidGoal("the target must be between 0 and 100 %")

@@ -21,7 +21,6 @@ from ..instruments import Instrument
 from ..instruments.scoring import Answer as AnswerValue
 from ..instruments.scoring import InvalidAnswer, score
 from ..models import Answer, Assessment, AssessmentScore, Occasion, Storage
-from ..statistics.refs import MEAN_OF_ITEMS, TOTAL
 
 REBUILD_BATCH = 5000
 
@@ -31,13 +30,8 @@ def scores_by_ref(instrument: Instrument, answers: Mapping[str, AnswerValue]) ->
     the instrument has one, and for per-item instruments (the wheels) "mean", the mean of
     the answered areas. None where a score cannot be computed. Invalid answers raise."""
     scored = score(instrument, answers)
-    refs: dict[str, float | None] = {**scored.items, **scored.subscales}
-    if instrument.scoring.method == "per_item":
-        answered = [v for v in scored.items.values() if v is not None]
-        refs[MEAN_OF_ITEMS] = sum(answered) / len(answered) if answered else None
-    else:
-        refs[TOTAL] = scored.total
-    return refs
+    method = instrument.method
+    return {**scored.items, **scored.subscales, method.headline_ref: method.headline(scored)}
 
 
 def counts(assessment: Assessment) -> bool:
