@@ -37,6 +37,7 @@ class Settings:
     ratelimit_storage_uri: str = "memory://"
     demo_password: str = "stegvis-demo"
     secure_cookies: bool = False
+    log_format: str = "text"  # "json": one JSON object per line, for log shippers
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -55,6 +56,7 @@ class Settings:
             ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI", "memory://"),
             demo_password=env.get("STEGVIS_DEMO_PASSWORD", "stegvis-demo"),
             secure_cookies=_flag(env.get("STEGVIS_SECURE_COOKIES"), mode == "production"),
+            log_format=env.get("STEGVIS_LOG_FORMAT", "text").strip().lower() or "text",
         )
 
     def check(self) -> None:
@@ -82,6 +84,7 @@ class Settings:
             "DEMO_PASSWORD": self.demo_password,
             "SESSION_COOKIE_SECURE": self.secure_cookies,
             "REMEMBER_COOKIE_SECURE": self.secure_cookies,
+            "LOG_FORMAT": self.log_format,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
