@@ -43,6 +43,7 @@ class Settings:
     argon2_time_cost: int = HashCost.time_cost
     argon2_memory_kib: int = HashCost.memory_kib
     argon2_parallelism: int = HashCost.parallelism
+    log_format: str = "text"  # "json": one JSON object per line, for log shippers
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -64,6 +65,7 @@ class Settings:
             argon2_time_cost=int(env.get("STEGVIS_ARGON2_TIME_COST", HashCost.time_cost)),
             argon2_memory_kib=int(env.get("STEGVIS_ARGON2_MEMORY_KIB", HashCost.memory_kib)),
             argon2_parallelism=int(env.get("STEGVIS_ARGON2_PARALLELISM", HashCost.parallelism)),
+            log_format=env.get("STEGVIS_LOG_FORMAT", "text").strip().lower() or "text",
         )
 
     @property
@@ -103,6 +105,7 @@ class Settings:
             "PASSWORD_HASH_COST": self.hash_cost,
             "SESSION_COOKIE_SECURE": self.secure_cookies,
             "REMEMBER_COOKIE_SECURE": self.secure_cookies,
+            "LOG_FORMAT": self.log_format,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
