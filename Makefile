@@ -8,7 +8,7 @@ PG_TEST_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-browser install migrate demo translations extract-strings update-catalogs compile-catalogs assets clean
+.PHONY: run test lint test-browser install migrate demo translations extract-strings update-catalogs compile-catalogs assets clean
 
 install: $(VENV)/.installed compile-catalogs assets
 
@@ -27,8 +27,9 @@ demo: migrate
 run: demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-# In CI (CI=true) PostgreSQL tests must run: start the local server if it is down.
-test: install
+# Lint is a gate (ruff is pinned in pyproject.toml). In CI (CI=true) PostgreSQL tests must
+# run: start the local server if it is down.
+test: install lint
 ifeq ($(CI),true)
 	pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
@@ -36,6 +37,9 @@ ifeq ($(CI),true)
 else
 	$(BIN)/pytest -m "not browser"
 endif
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
 
 # The participant pages in Debian's chromium at 360 px, in sv, en and ar, with axe-core.
 # Needs `apt-get install chromium` (never `playwright install`); axe-core comes from npm.

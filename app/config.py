@@ -47,7 +47,7 @@ class Settings:
     extra: dict = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         """Read the STEGVIS_* and conventional variables (DATABASE_URL, SECRET_KEY)."""
         env = os.environ if environ is None else environ
         mode = env.get("STEGVIS_ENV", "development")

@@ -99,7 +99,7 @@ def seed(app, participants: int, seed_value: int = 2020) -> float:
                 planned = intake + timedelta(days=(0, 150, 300, 390)[k_index])
                 rows["occasion"].append({"id": oid, "participant_id": pid, "kind": kind,
                                          "planned_date": planned})
-                if kind != "intake" and (kind in ("exit", "follow_up") and not exited
+                if kind != "intake" and ((kind in ("exit", "follow_up") and not exited)
                                          or rng.random() > ANSWERED[kind]):
                     continue
                 done = datetime.combine(exit_day if kind == "exit" else planned,

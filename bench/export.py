@@ -19,14 +19,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import text
 
-from app import create_app  # noqa: E402
-from app.db import session_scope  # noqa: E402
-from app.migrate import upgrade  # noqa: E402
-from app.services.cohort import CohortFilter  # noqa: E402
-from app.services.exports import start_export  # noqa: E402
-from bench.cohort_dashboard import seed  # noqa: E402
+from app import create_app
+from app.db import session_scope
+from app.migrate import upgrade
+from app.services.cohort import CohortFilter
+from app.services.exports import start_export
+from bench.cohort_dashboard import seed
 
 
 def peak_mb() -> float:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import engine_from_config, pool
-
-import app.db  # noqa: F401  (sets the constraint naming convention)
-import app.models  # noqa: F401  (registers every table)
 from sqlmodel import SQLModel
+
+import app.db
+import app.models  # noqa: F401  (registers every table)
 
 config = context.config
 target_metadata = SQLModel.metadata

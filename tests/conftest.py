@@ -12,7 +12,6 @@ import uuid
 from collections import Counter
 
 import pytest
-
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel

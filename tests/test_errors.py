@@ -169,7 +169,7 @@ def test_tests_still_see_real_exceptions(app, client):
         client.get("/test-raises")
 
 
-@pytest.mark.parametrize("offered, kept", [
+@pytest.mark.parametrize(("offered", "kept"), [
     ("proxy-7f3a.1_b", True), ("has space", False), ("x" * 65, False), ("åäö", False), ("", False)])
 def test_request_id_is_taken_from_the_caller_only_when_short_and_plain(client, offered, kept):
     response = client.get("/healthz", headers={"X-Request-ID": offered})
@@ -187,7 +187,7 @@ def _dbapi_error(cls, *, invalidated=False, orig=None):
     return cls("SELECT 1", {}, orig or Exception("driver says no"), connection_invalidated=invalidated)
 
 
-@pytest.mark.parametrize("error, outage", [
+@pytest.mark.parametrize(("error", "outage"), [
     (_dbapi_error(OperationalError), True),
     (_dbapi_error(IntegrityError), False),  # a double submit, say: a defect to fix, not to retry
     (_dbapi_error(IntegrityError, invalidated=True), True),  # the connection died under it

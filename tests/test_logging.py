@@ -26,7 +26,7 @@ from app.migrate import upgrade
 TOKEN = "eyJpbnZpdGF0aW9uIjo0Mn0.Zx1-ab.c_Def0"
 
 
-@pytest.mark.parametrize("path, logged", [
+@pytest.mark.parametrize(("path", "logged"), [
     (f"/i/{TOKEN}", "/i/…"),
     (f"/i/{TOKEN}/", "/i/…/"),
     (f"/%69/{TOKEN}", "/i/…"),  # the same route, spelled with an escape

@@ -15,7 +15,7 @@ from . import CHANGE_COLOURS, OCCASION_STYLE, new_figure
 def means_figure(labels: Sequence[str], cells: Sequence, *, intake_name: str, exit_name: str,
                  axis_title: str) -> go.Figure:
     """Horizontal grouped bars per area (labels stay readable): mean at intake and at exit."""
-    shown = [(label, cell) for label, cell in zip(labels, cells) if cell is not None]
+    shown = [(label, cell) for label, cell in zip(labels, cells, strict=True) if cell is not None]
     figure = new_figure(barmode="group", xaxis={"title": {"text": axis_title}, "rangemode": "tozero"},
                         yaxis={"automargin": True, "autorange": "reversed"},
                         height=140 + 44 * max(len(shown), 1))
@@ -35,7 +35,7 @@ def means_figure(labels: Sequence[str], cells: Sequence, *, intake_name: str, ex
 
 def change_figure(labels: Sequence[str], cells: Sequence, *, names: dict[str, str]) -> go.Figure:
     """Stacked horizontal bars per area: % improved, unchanged, worsened (each 0–100)."""
-    shown = [(label, cell) for label, cell in zip(labels, cells) if cell is not None]
+    shown = [(label, cell) for label, cell in zip(labels, cells, strict=True) if cell is not None]
     figure = new_figure(barmode="stack", xaxis={"range": [0, 100], "ticksuffix": " %"},
                         yaxis={"automargin": True, "autorange": "reversed"},
                         height=120 + 36 * max(len(shown), 1))

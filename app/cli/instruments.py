@@ -15,10 +15,10 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..db import session_scope
-from ..services import licences
 from ..instruments.registry import InstrumentDefinitionError, UnknownInstrument, registry
 from ..instruments.schema import Instrument
 from ..instruments.scoring import InvalidAnswer, Scores, score
+from ..services import licences
 
 instruments_cli = AppGroup("instruments", help="Instrument definitions, scoring and licences.")
 

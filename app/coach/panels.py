@@ -16,9 +16,9 @@ from flask_babel import ngettext
 from .. import instruments
 from ..charts import figure_json
 from ..charts import progression as charts
+from ..i18n import localized_now
 from ..instruments import Instrument
 from ..instruments.change import ReliableChange, change
-from ..i18n import localized_now
 from ..instruments.methods import ChartKind
 from ..services.occasions import OccasionResult
 from ..vocabulary import OCCASION_LABELS, total_label
@@ -196,7 +196,9 @@ def level_display(name: str) -> str:
 def _subscales(panel, instrument: Instrument, series, *, compact, chart_id) -> None:
     parts = [("total", total_label(instrument))] + [
         (s.key, localized_now(instrument, f"subscale.{s.key}")) for s in instrument.subscales]
-    values = lambda r: {**r.scores.subscales, "total": r.scores.total}
+    def values(result):
+        return {**result.scores.subscales, "total": result.scores.total}
+
     data = _series(series, values)
     if not compact:
         panel.charts.append(Chart(f"{chart_id}-scores",

@@ -92,7 +92,7 @@ def report(participant_id: int):
     _audit_view(db, person, "participant.report_viewed", before=before, after=after)
     return render_template(
         "coach/report.html", participant=person, unit=unit, before=before, after=after,
-        panels=list(zip(shown, swedish)), texts=report_texts(), sv=sv_texts,
+        panels=list(zip(shown, swedish, strict=True)), texts=report_texts(), sv=sv_texts,
         bilingual=not person.preferred_language.startswith("sv"),
         done=sorted({r.kind for s in results.values() for r in s}, key=OCCASION_ORDER.index),
         dates={r.kind: (r.completed_at.date() if r.completed_at else r.planned_date).isoformat()

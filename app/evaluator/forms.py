@@ -26,11 +26,11 @@ class CohortFilterForm(FlaskForm):
     unit = SelectField(_l("Unit"), coerce=_optional_int, validators=[Optional()])
     intake_year = SelectField(_l("Intake year"), coerce=_optional_int, validators=[Optional()])
     gender = SelectField(_l("Gender"), coerce=_optional_str, validators=[Optional()],
-                         choices=as_choices([("", _l("All"))] + GENDER_CHOICES))
+                         choices=as_choices([("", _l("All")), *GENDER_CHOICES]))
     age_band = SelectField(_l("Age at intake"), coerce=_optional_str, validators=[Optional()],
-                           choices=as_choices([("", _l("All"))] + AGE_BAND_CHOICES))
+                           choices=as_choices([("", _l("All")), *AGE_BAND_CHOICES]))
     exit_reason = SelectField(_l("Exit reason"), coerce=_optional_str, validators=[Optional()],
-                              choices=as_choices([("", _l("All"))] + EXIT_REASON_CHOICES))
+                              choices=as_choices([("", _l("All")), *EXIT_REASON_CHOICES]))
     instrument = SelectField(_l("Instrument"), coerce=_optional_str, validators=[Optional()])
 
 

@@ -3,8 +3,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..instruments import Instrument
 from ..i18n import localized_now
+from ..instruments import Instrument
 from ..instruments.texts import language_name
 from ..statistics.age import BAND_LABELS
 from ..statistics.refs import MEAN_OF_ITEMS, TOTAL

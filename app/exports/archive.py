@@ -136,7 +136,7 @@ def write_spss(path: str, rows: Iterable[dict], columns: list[Column], note: str
             value = row.get(name)
             data[name].append(int(value) if isinstance(value, bool) else value)
     frame = pd.DataFrame({name: pd.Series(values, dtype="object" if _is_text(c) else "float64")
-                          for (name, values), c in zip(data.items(), columns)})
+                          for (name, values), c in zip(data.items(), columns, strict=True)})
     numeric = [c for c in columns if not _is_text(c)]
     codes = missing_value_labels()
     pyreadstat.write_sav(

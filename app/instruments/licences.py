@@ -114,7 +114,7 @@ def _check_against(wording: LicensedWording, base: Instrument, file: str) -> Non
     want = [i.key for i in base.items]
     if got != want:
         raise InstrumentDefinitionError(file, "items", f"keys {got} differ from {want}")
-    for i, (mine, theirs) in enumerate(zip(wording.items, base.items)):
+    for i, (mine, theirs) in enumerate(zip(wording.items, base.items, strict=True)):
         if mine.reverse != theirs.reverse:
             raise InstrumentDefinitionError(
                 file, f"items[{i}].reverse", f"is {mine.reverse}, scoring says {theirs.reverse}"

@@ -61,7 +61,8 @@ def parse_definition(text: str, file: str) -> Instrument:
         problem = error.get("ctx", {}).get("error")
         where = _path_of(error["loc"])
         if isinstance(problem, DefinitionProblem):
-            raise InstrumentDefinitionError(file, _join(where, problem.field), problem.message)
+            raise InstrumentDefinitionError(
+                file, _join(where, problem.field), problem.message) from exc
         message = error["msg"]
         if error["type"] == "missing":
             message = "required field is missing"

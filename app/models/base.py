@@ -2,9 +2,9 @@
 them as such on PostgreSQL and SQLite alike and refuses naive values, so no mix-ups."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def utcnow() -> datetime:
     """Now, in UTC, timezone-aware."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -50,19 +50,19 @@ DEFAULT_INSTRUMENT = "work_wheel"
 YEARS, PARTICIPANTS = -1, -2
 
 
-class day_number(FunctionElement):
+class DayNumber(FunctionElement):
     """A timestamp as a fractional day count, so differences are days on either database."""
 
     type = Float()
     inherit_cache = True
 
 
-@compiles(day_number)
+@compiles(DayNumber)
 def _day_number_sqlite(element, compiler, **kw):
     return f"julianday({compiler.process(element.clauses, **kw)})"
 
 
-@compiles(day_number, "postgresql")
+@compiles(DayNumber, "postgresql")
 def _day_number_postgresql(element, compiler, **kw):
     return f"(extract(epoch from {compiler.process(element.clauses, **kw)}) / 86400.0)"
 
@@ -130,7 +130,7 @@ def occasion_scores(instrument: Instrument, kind: str):
     completed and the scores, one row per assessment."""
     return (
         select(AssessmentScore.participant_id,
-               day_number(AssessmentScore.completed_at).label("day"), AssessmentScore.scores)
+               DayNumber(AssessmentScore.completed_at).label("day"), AssessmentScore.scores)
         .where(AssessmentScore.instrument_key == instrument.key,
                AssessmentScore.instrument_version.in_(comparable_versions(instrument)),
                AssessmentScore.occasion_kind == kind)

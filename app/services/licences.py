@@ -9,7 +9,12 @@ from sqlmodel import Session, select
 
 from ..instruments import Instrument, InstrumentDefinitionError, UnknownInstrument
 from ..instruments import get as get_instrument
-from ..instruments.licences import Availability, LicensedWording, availability, parse_licensed_wording
+from ..instruments.licences import (
+    Availability,
+    LicensedWording,
+    availability,
+    parse_licensed_wording,
+)
 from ..models import InstrumentLicence, StaffUser, utcnow
 from . import audit
 from .errors import N_, DomainError

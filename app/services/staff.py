@@ -3,17 +3,16 @@ from __future__ import annotations
 
 import hmac
 import time
-from datetime import datetime, timezone
-
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 
 import pyotp
 from sqlmodel import Session, select
 
 from ..models import Organisation, Role, StaffUnit, StaffUser, utcnow
-from . import audit
 from ..passwords import hash_password, needs_rehash, verify_password
+from . import audit
 
 
 class StaffAlreadyExists(ValueError):
@@ -202,7 +201,7 @@ def _accept_code(session: Session, user: StaffUser, code: str, now: float | None
     totp = pyotp.TOTP(user.totp_secret)
     moment = time.time() if now is None else now
     for drift in (-1, 0, 1):  # one 30-second step of clock drift either way
-        step = totp.timecode(datetime.fromtimestamp(moment + drift * totp.interval, timezone.utc))
+        step = totp.timecode(datetime.fromtimestamp(moment + drift * totp.interval, UTC))
         if hmac.compare_digest(totp.generate_otp(step), code):
             if user.totp_last_step is not None and step <= user.totp_last_step:
                 return False

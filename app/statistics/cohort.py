@@ -48,7 +48,7 @@ class PairCounts:
         """How many participants had each score at "intake" or "exit" (paired or not)."""
         values = self.before if occasion == "intake" else self.after
         counts: dict[int, int] = {}
-        for value, n in zip(values, self.n):
+        for value, n in zip(values, self.n, strict=True):
             if not np.isnan(value):
                 counts[int(value)] = counts.get(int(value), 0) + int(n)
         return counts
@@ -100,7 +100,7 @@ class AreaRow:
 def _hidden_by_group(counts: Sequence[int], threshold: int) -> dict[str, bool]:
     """Suppress one line: the gender categories with "all" as the shown total."""
     result = suppress([counts], threshold, column_totals=False)
-    hidden = dict(zip(GENDERS, result.cells[0].tolist()))
+    hidden = dict(zip(GENDERS, result.cells[0].tolist(), strict=True))
     hidden[ALL] = bool(result.row_totals[0])
     return hidden
 
@@ -150,7 +150,7 @@ def year_table(counts: YearCounts, threshold: int) -> YearTable:
     years = sorted({int(y) for y in counts.year})
     matrix = np.zeros((len(years), len(GENDERS)), dtype=int)
     days = np.zeros((len(years), len(GENDERS)))
-    for year, gender, n, total in zip(counts.year, counts.gender, counts.n, counts.days):
+    for year, gender, n, total in zip(counts.year, counts.gender, counts.n, counts.days, strict=True):
         if gender in GENDERS:
             matrix[years.index(int(year)), GENDERS.index(gender)] += int(n)
             days[years.index(int(year)), GENDERS.index(gender)] += float(total)
@@ -186,7 +186,7 @@ def _suppressed_distribution(counts: Mapping[int, int], minimum: int, maximum: i
                              threshold: int) -> tuple[dict[int, int | None], int | None]:
     counts = {level: int(counts.get(level, 0)) for level in range(minimum, maximum + 1)}
     hidden = suppress([list(counts.values())], threshold, column_totals=False)
-    shown = {level: (None if hide else n) for (level, n), hide in zip(counts.items(), hidden.cells[0])}
+    shown = {level: (None if hide else n) for (level, n), hide in zip(counts.items(), hidden.cells[0], strict=True)}
     total = sum(counts.values())
     return shown, (None if hidden.row_totals[0] else total)
 

@@ -4,10 +4,9 @@ Revision ID: 0003_remember_last_totp_step
 Revises: 0002_store_assessment_scores
 Create Date: 2026-11-25 16:30:00
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes  # noqa: F401
-
+from alembic import op
 
 revision = "0003_remember_last_totp_step"
 down_revision = "0002_store_assessment_scores"

@@ -73,7 +73,7 @@ def test_no_identifying_value_anywhere_in_the_zip(session, cohort, layout):
     assert not any(word in name for name in header for word in ("code", "name", "date", "birth", "id"))
     birth_years = {str(p.birth_year) for p in people}
     ids = {str(p.id) for p in people}
-    assert not any(cell in birth_years or cell in ids and key == "pseudonym"
+    assert not any(cell in birth_years or (cell in ids and key == "pseudonym")
                    for row in rows for key, cell in row.items())
     # discussion-only answers (the follow-up health wheel) are never exported
     assert not any(row["occasion"] == "follow_up" for row in rows)
@@ -132,7 +132,7 @@ def test_spss_file_carries_variable_and_value_labels(session, cohort, tmp_path):
     unit, _ = cohort
     run_export(session, unit.organisation_id, layout="wide").extractall(tmp_path)
     frame, meta = pyreadstat.read_sav(str(tmp_path / "stegvis-wide.sav"), user_missing=True)
-    labels = dict(zip(meta.column_names, meta.column_labels))
+    labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
     assert labels["work_wheel_health"].startswith("Health / Hälsa")
     assert meta.variable_value_labels["work_wheel_health"][1.0].startswith("Not at all satisfied")
     assert meta.variable_value_labels["work_wheel_health"][-9.0].startswith("Skipped")

@@ -58,7 +58,7 @@ def test_wilson_interval_by_hand():
     assert (round(result.low, 4), round(result.high, 4)) == (0.2307, 0.8824)
 
 
-@pytest.mark.parametrize("k,n", [(0, 1), (0, 7), (3, 5), (7, 7), (450, 1000)])
+@pytest.mark.parametrize(("k", "n"), [(0, 1), (0, 7), (3, 5), (7, 7), (450, 1000)])
 def test_wilson_interval_equals_scipy(k, n):
     expected = stats.binomtest(k, n).proportion_ci(0.95, method="wilson")
     result = share(k, n)

@@ -37,18 +37,7 @@ def test_work_wheel_change_as_map2020_reported_it():
     )
     after = score(
         WORK,
-        {
-            k: 6
-            for k in (
-                "competence",
-                "communication",
-                "health",
-                "network",
-                "self_knowledge",
-                "goals",
-                "mobility",
-            )
-        },
+        dict.fromkeys(("competence", "communication", "health", "network", "self_knowledge", "goals", "mobility"), 6),
     )
     report = change(WORK, before, after)
     health = report.items["health"]
@@ -61,8 +50,8 @@ def test_work_wheel_change_as_map2020_reported_it():
 
 
 def test_percent_change_is_undefined_from_zero():
-    before = score(CEFR, {k: 0 for k in SKILLS})
-    after = score(CEFR, {k: 2 for k in SKILLS})
+    before = score(CEFR, dict.fromkeys(SKILLS, 0))
+    after = score(CEFR, dict.fromkeys(SKILLS, 2))
     report = change(CEFR, before, after)
     assert report.total.delta == 2
     assert report.total.share_of_range == pytest.approx(2 / 6)

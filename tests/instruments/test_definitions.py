@@ -115,7 +115,7 @@ def test_versions_not_declared_comparable_are_not(tmp_path):
     )
 
 
-@pytest.mark.parametrize("change, part", [
+@pytest.mark.parametrize(("change", "part"), [
     (("min = 1\n", "min = 0\n"), "items, scales"),
     (('method = "per_item"', 'method = "level_median"'), "scoring"),
 ])
@@ -250,7 +250,7 @@ def test_broken_definition_is_refused_naming_file_and_field(tmp_path, name, text
 def test_one_broken_file_stops_the_whole_registry(tmp_path):
     (tmp_path / "kasam13-1.toml").write_text(KASAM, encoding="utf-8")
     (tmp_path / "work_wheel-1.toml").write_text(WORK_WHEEL.replace("minutes = 5\n", ""))
-    with pytest.raises(InstrumentDefinitionError, match="work_wheel-1.toml"):
+    with pytest.raises(InstrumentDefinitionError, match=r"work_wheel-1\.toml"):
         load_registry(tmp_path)
 
 

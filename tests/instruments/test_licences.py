@@ -73,7 +73,7 @@ def test_wording_whose_structure_differs_from_our_scoring_is_refused(kwargs, fie
 
 def test_wording_with_missing_items_is_refused():
     text = licensed_file().split("[[items]]")[0]
-    with pytest.raises(InstrumentDefinitionError, match="kasam-sv.toml: items"):
+    with pytest.raises(InstrumentDefinitionError, match=r"kasam-sv\.toml: items"):
         parse_licensed_wording(text, "kasam-sv.toml", base=KASAM)
 
 

@@ -70,7 +70,7 @@ def test_scores_stay_within_range(instrument, data):
 @given(data=st.data())
 def test_any_invalid_answer_is_rejected(instrument, data):
     answers = data.draw(valid_answers(instrument))
-    candidates = [i for i in instrument.items]
+    candidates = list(instrument.items)
     item = data.draw(st.sampled_from(candidates))
     answers[item.key] = data.draw(wrong_value(instrument, item))
     with pytest.raises(InvalidAnswer) as caught:

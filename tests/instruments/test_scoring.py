@@ -135,10 +135,7 @@ def test_kasam_nothing_answered_is_none_never_zero():
 def test_cefr_pre_a1_everywhere():
     scores = score(
         CEFR,
-        {
-            k: 0
-            for k in ("listening", "reading", "spoken_interaction", "spoken_production", "writing")
-        },
+        dict.fromkeys(("listening", "reading", "spoken_interaction", "spoken_production", "writing"), 0),
     )
     assert scores.total == 0 and level_name(CEFR, scores.total) == "preA1"
 
@@ -146,10 +143,7 @@ def test_cefr_pre_a1_everywhere():
 def test_cefr_c2_everywhere():
     scores = score(
         CEFR,
-        {
-            k: 6
-            for k in ("listening", "reading", "spoken_interaction", "spoken_production", "writing")
-        },
+        dict.fromkeys(("listening", "reading", "spoken_interaction", "spoken_production", "writing"), 6),
     )
     assert level_name(CEFR, scores.total) == "C2"
 

@@ -97,7 +97,7 @@ def test_double_submit_stores_one_answer_and_no_error(client, session, opened):
     assert len(session.exec(select(Assessment).where(Assessment.invitation_id == invitation.id)).all()) == 1
 
 
-@pytest.mark.parametrize("value, message", [
+@pytest.mark.parametrize(("value", "message"), [
     ("11", "That answer is not possible"),
     ("0", "That answer is not possible"),
     ("seven", "That answer is not possible"),

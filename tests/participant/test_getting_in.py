@@ -33,7 +33,7 @@ def break_link(app, session, invitation, link, reason):
     return link
 
 
-@pytest.mark.parametrize("reason, status", [
+@pytest.mark.parametrize(("reason", "status"), [
     ("unknown", 404), ("tampered", 404), ("expired", 410), ("revoked", 410), ("closed", 410)])
 def test_each_dead_link_gets_the_friendly_page(app, client, session, invite, catalogs, reason, status,
                                                translated):
@@ -108,7 +108,7 @@ def test_language_is_remembered_on_the_invitation_and_changeable(client, session
     assert '<html lang="en" dir="ltr">' in client.get("/answer/about").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("code, html_lang", [("ar", "ar"), ("fa_AF", "fa-AF")])
+@pytest.mark.parametrize(("code", "html_lang"), [("ar", "ar"), ("fa_AF", "fa-AF")])
 def test_right_to_left_languages_mirror(client, catalogs, opened, code, html_lang):
     catalogs("sv", "ar", "fa_AF")  # Dari is offered as soon as its catalog exists
     opened(keys=["work_wheel"], language=code)
