@@ -109,6 +109,13 @@ def start(
     return assessment
 
 
+def _consent_for(session: Session, *, invitation: Invitation,
+                 instrument_key: str) -> Consent | None:
+    return session.exec(select(Consent).where(
+        Consent.invitation_id == invitation.id, Consent.instrument_key == instrument_key,
+    ).execution_options(populate_existing=True)).first()
+
+
 def record_consent(
     session: Session,
     *,
@@ -120,12 +127,32 @@ def record_consent(
     ip: str | None = None,
 ) -> Assessment:
     """Record the health-answer choice (with the wording version shown) and start the
-    assessment with the storage it implies."""
+    assessment with the storage it implies.
+
+    An invitation keeps one consent per instrument: the screen sent again, or several times
+    at once, updates that row (the latest choice and wording stand), and each recording is
+    audited. A parallel post that inserted the row first makes our insert collide; we roll
+    back to the savepoint and update theirs.
+    """
     choice = ConsentChoice(choice)
-    consent = Consent(participant_id=invitation.participant_id, invitation_id=invitation.id,
-                      choice=str(choice), text_version=text_version, language=language)
-    session.add(consent)
-    session.flush()
+    given = {"choice": str(choice), "text_version": text_version, "language": language}
+    consent = _consent_for(session, invitation=invitation, instrument_key=instrument_key)
+    if consent is None:
+        try:
+            with session.begin_nested():
+                consent = Consent(participant_id=invitation.participant_id,
+                                  invitation_id=invitation.id, instrument_key=instrument_key,
+                                  **given)
+                session.add(consent)
+                session.flush()
+        except IntegrityError:  # the same screen, posted at the same moment, stored it first
+            consent = _consent_for(session, invitation=invitation, instrument_key=instrument_key)
+    if any(getattr(consent, name) != value for name, value in given.items()):
+        for name, value in given.items():
+            setattr(consent, name, value)
+        consent.given_at = utcnow()
+        session.add(consent)
+        session.flush()
     audit.record(session, action="consent.recorded", invitation_id=invitation.id, ip=ip,
                  object_type="consent", object_id=consent.id,
                  details={"choice": str(choice), "text_version": text_version,
