@@ -4,7 +4,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401
@@ -56,3 +56,42 @@ def test_each_revision_up_down_up(backend, empty_database_url):
 def test_one_head():
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     assert len(script.get_heads()) == 1, "two migration heads: merge or rebase the newer one"
+
+
+LEGACY_DOUBLE_CONSENT = """
+INSERT INTO organisation (id, name, require_totp, retention_days, created_at)
+    VALUES (1, 'Org', false, 730, '2026-01-01 00:00:00');
+INSERT INTO unit (id, organisation_id, name, midway_after_months, exit_after_months,
+                  follow_up_after_days, default_instruments, created_at)
+    VALUES (1, 1, 'Unit', 6, 12, 90, 'work_wheel', '2026-01-01 00:00:00');
+INSERT INTO participant (id, code, unit_id, gender, preferred_language, intake_date, created_at)
+    VALUES (1, 'P-TTTTTT', 1, 'woman', 'sv', '2026-01-12', '2026-01-01 00:00:00');
+INSERT INTO occasion (id, participant_id, kind) VALUES (1, 1, 'intake');
+INSERT INTO invitation (id, participant_id, occasion_id, instruments, short_code, mode, bilingual,
+                        created_at, expires_at, revoked)
+    VALUES (1, 1, 1, 'health_wheel', 'TTTTTTTT', 'own_device', false, '2026-01-01 00:00:00',
+            '2026-02-01 00:00:00', false);
+INSERT INTO consent (id, participant_id, invitation_id, choice, text_version, language, given_at)
+    VALUES (1, 1, 1, 'store', 'health-consent-1', 'sv', '2026-01-12 10:00:00'),
+           (2, 1, 1, 'store', 'health-consent-1', 'sv', '2026-01-12 10:00:01');
+INSERT INTO assessment (id, occasion_id, participant_id, invitation_id, instrument_key,
+                        instrument_version, language, mode, storage, consent_id, started_at)
+    VALUES (1, 1, 1, 1, 'health_wheel', 1, 'sv', 'own_device', 'stored', 2, '2026-01-12 10:00:01');
+"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_consents_learn_their_instrument_from_their_assessment(backend, empty_database_url):
+    url = empty_database_url(backend)
+    config = alembic_config(url)
+    command.upgrade(config, "0003_remember_last_totp_step")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for statement in LEGACY_DOUBLE_CONSENT.split(";")[:-1]:
+            connection.execute(text(statement))
+    command.upgrade(config, "0004_one_consent_per_instrument")
+    with engine.connect() as connection:
+        named = connection.execute(text("SELECT id, instrument_key FROM consent ORDER BY id")).all()
+    engine.dispose()
+    # the copy no assessment points at (the earlier post) keeps NULL
+    assert [tuple(row) for row in named] == [(1, None), (2, "health_wheel")]

@@ -52,15 +52,27 @@ class Occasion(SQLModel, table=True):
 
 
 class Consent(SQLModel, table=True):
-    """A participant's choice about health answers, with the text version they were shown."""
+    """A participant's choice about health answers, with the text version they were shown.
+
+    One row per invitation and instrument: the consent screen sent twice (a double tap, five
+    parallel posts) updates that row instead of adding another, and every recording is kept in
+    the audit log. Rows without an invitation (it was deleted, or demo data) or without an
+    instrument (given before the key was stored) never collide: NULLs are distinct in a unique
+    constraint on SQLite and PostgreSQL alike.
+
+    Purge and erasure: `instrument_key` holds no personal data, only which instrument the
+    choice is for; the whole row goes with the participant (ON DELETE CASCADE).
+    """
 
     __tablename__ = "consent"
+    __table_args__ = (UniqueConstraint("invitation_id", "instrument_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
     participant_id: int = Field(foreign_key="participant.id", ondelete="CASCADE", index=True)
     invitation_id: int | None = Field(
         default=None, foreign_key="invitation.id", ondelete="SET NULL", index=True
     )
+    instrument_key: str | None = Field(default=None, max_length=40)
     choice: str = Field(max_length=20)
     text_version: str = Field(max_length=40)
     language: str = Field(max_length=10)

@@ -71,10 +71,8 @@ def next_step(session: Session, invitation: Invitation) -> Step:
 
 def step_after(instrument: Instrument, answers: dict[str, Answer], item_key: str) -> Step | None:
     """The next question of the same instrument, or None after its last one."""
-    asked = assessments.items_to_ask(instrument, answers)
-    keys = [item.key for item in asked]
-    index = keys.index(item_key) if item_key in keys else len(keys)
-    return _question(instrument.key, asked[index + 1]) if index + 1 < len(asked) else None
+    following = assessments.item_after(instrument, answers, item_key)
+    return _question(instrument.key, following) if following is not None else None
 
 
 def step_before(session: Session, invitation: Invitation, key: str, item_key: str | None) -> Step:
@@ -251,17 +249,13 @@ def first_question(session: Session, assessment: Assessment) -> Step:
     return _question(instrument.key, asked[0])
 
 
-def after_saving(session: Session, invitation: Invitation, assessment: Assessment, item_key: str,
-                 *, ip: str | None = None) -> Step:
-    """Where Next leads after saving `item_key`; the last answer completes the assessment."""
-    instrument = assessments.instrument_of(assessment)
+def after_saving(session: Session, invitation: Invitation, assessment: Assessment,
+                 item_key: str) -> Step:
+    """Where Next leads once `item_key` is saved: the next question, else wherever the
+    participant is still needed (the next instrument, or the thank-you page)."""
     answers = assessments.answers_of(session, assessment)
-    following = step_after(instrument, answers, item_key)
-    if following is not None:
-        return following
-    if assessments.next_unanswered(instrument, answers) is None:
-        assessments.complete(session, assessment=assessment, invitation=invitation, ip=ip)
-    return next_step(session, invitation)
+    following = step_after(assessments.instrument_of(assessment), answers, item_key)
+    return following if following is not None else next_step(session, invitation)
 
 
 def answer_message(error: InvalidAnswer, instrument: Instrument, item: Item) -> str:

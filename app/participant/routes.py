@@ -200,13 +200,13 @@ def question(key: str, item_key: str):
     form, error = AnswerForm(), None
     if form.validate_on_submit():
         try:
-            assessments.save_answer(get_session(), assessment=assessment, item_key=item_key,
-                                    value=answer_from(form, instrument, item))
+            assessments.answer_question(
+                get_session(), invitation=g.invitation, assessment=assessment, item_key=item_key,
+                value=answer_from(form, instrument, item), ip=request.remote_addr)
         except InvalidAnswer as exc:
             error = flow.answer_message(exc, instrument, item)
         else:
-            return _go(flow.after_saving(get_session(), g.invitation, assessment, item_key,
-                                         ip=request.remote_addr))
+            return _go(flow.after_saving(get_session(), g.invitation, assessment, item_key))
     answers = assessments.answers_of(get_session(), assessment)
     screen = flow.question_screen(
         instrument, item, locale=current_language().code, translations=RequestCatalog(),

@@ -1,8 +1,10 @@
 """Filling in an assessment: start it, save one answer at a time, resume, complete, consent.
 
-Every screen saves one answer, so nothing is lost when a phone dies mid-way. Saving is an
-upsert on (assessment, item): a double tap, a resend after a timeout or two devices at once
-all end as one Answer row, never an error.
+Every screen saves one answer, so nothing is lost when a phone dies mid-way. A double tap, a
+resend after a timeout or two devices at once must never be an error for the participant:
+an answer is an upsert on (assessment, item), a consent one row per (invitation, instrument),
+an assessment is completed by a conditional update that only one request wins, and its
+stored scores are an upsert too.
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -109,6 +112,13 @@ def start(
     return assessment
 
 
+def _consent_for(session: Session, *, invitation: Invitation,
+                 instrument_key: str) -> Consent | None:
+    return session.exec(select(Consent).where(
+        Consent.invitation_id == invitation.id, Consent.instrument_key == instrument_key,
+    ).execution_options(populate_existing=True)).first()
+
+
 def record_consent(
     session: Session,
     *,
@@ -120,12 +130,32 @@ def record_consent(
     ip: str | None = None,
 ) -> Assessment:
     """Record the health-answer choice (with the wording version shown) and start the
-    assessment with the storage it implies."""
+    assessment with the storage it implies.
+
+    An invitation keeps one consent per instrument: the screen sent again, or several times
+    at once, updates that row (the latest choice and wording stand), and each recording is
+    audited. A parallel post that inserted the row first makes our insert collide; we roll
+    back to the savepoint and update theirs.
+    """
     choice = ConsentChoice(choice)
-    consent = Consent(participant_id=invitation.participant_id, invitation_id=invitation.id,
-                      choice=str(choice), text_version=text_version, language=language)
-    session.add(consent)
-    session.flush()
+    given = {"choice": str(choice), "text_version": text_version, "language": language}
+    consent = _consent_for(session, invitation=invitation, instrument_key=instrument_key)
+    if consent is None:
+        try:
+            with session.begin_nested():
+                consent = Consent(participant_id=invitation.participant_id,
+                                  invitation_id=invitation.id, instrument_key=instrument_key,
+                                  **given)
+                session.add(consent)
+                session.flush()
+        except IntegrityError:  # the same screen, posted at the same moment, stored it first
+            consent = _consent_for(session, invitation=invitation, instrument_key=instrument_key)
+    if any(getattr(consent, name) != value for name, value in given.items()):
+        for name, value in given.items():
+            setattr(consent, name, value)
+        consent.given_at = utcnow()
+        session.add(consent)
+        session.flush()
     audit.record(session, action="consent.recorded", invitation_id=invitation.id, ip=ip,
                  object_type="consent", object_id=consent.id,
                  details={"choice": str(choice), "text_version": text_version,
@@ -165,10 +195,18 @@ def _answer_row(session: Session, assessment_id: int, item_key: str) -> Answer |
         Answer.assessment_id == assessment_id, Answer.item_key == item_key)).first()
 
 
-def save_answer(
-    session: Session, *, assessment: Assessment, item_key: str, value: int | str | None
-) -> Answer:
-    """Validate and store one answer (None = "I don't want to answer"); raises InvalidAnswer.
+def _locked(session: Session, assessment: Assessment) -> Assessment:
+    """The assessment re-read with its row locked (PostgreSQL; SQLite locks the whole file on
+    the first write) until this transaction ends. It orders the requests that save answers
+    to one assessment or complete it: whoever locks second sees every answer and any
+    completion of the first, so the stored scores always include the latest answer."""
+    return session.exec(select(Assessment).where(Assessment.id == assessment.id).with_for_update()
+                        .execution_options(populate_existing=True)).one()
+
+
+def _store_answer(session: Session, *, assessment: Assessment, item_key: str,
+                  value: int | str | None) -> Answer:
+    """Validate and upsert one answer, without committing; raises InvalidAnswer.
 
     Insert, or update when the row exists; if a concurrent request inserted it between our
     read and our insert, the unique constraint fires and we update that row instead.
@@ -194,11 +232,56 @@ def save_answer(
     for name, field_value in fields.items():
         setattr(answer, name, field_value)
     session.add(answer)
+    session.flush()
+    return answer
+
+
+def save_answer(
+    session: Session, *, assessment: Assessment, item_key: str, value: int | str | None
+) -> Answer:
+    """Validate and store one answer (None = "I don't want to answer"); raises InvalidAnswer.
+    A changed answer to a completed assessment rescores it at once."""
+    answer = _store_answer(session, assessment=assessment, item_key=item_key, value=value)
+    assessment = _locked(session, assessment)
     if assessment.completed_at is not None:
-        session.flush()
-        scores.record(session, assessment)  # a changed answer after completion: rescore now
+        scores.record(session, assessment)
     session.commit()
     return answer
+
+
+@dataclass(frozen=True)
+class AnswerSaved:
+    """What a question screen's Next did: the answer stored, and whether this request is the
+    one that completed the assessment (exactly one, however many arrive at once)."""
+
+    answer: Answer
+    completed_now: bool
+
+
+def answer_question(
+    session: Session,
+    *,
+    invitation: Invitation,
+    assessment: Assessment,
+    item_key: str,
+    value: int | str | None,
+    ip: str | None = None,
+) -> AnswerSaved:
+    """A question answered on its screen: store the answer and, when no question is asked
+    after it and none before it is left unanswered, complete the assessment; one transaction.
+    Raises InvalidAnswer (nothing stored)."""
+    answer = _store_answer(session, assessment=assessment, item_key=item_key, value=value)
+    assessment = _locked(session, assessment)
+    instrument = instrument_of(assessment)
+    answers = answers_of(session, assessment)
+    completed_now = False
+    last_one_asked = item_after(instrument, answers, item_key) is None
+    if last_one_asked and next_unanswered(instrument, answers) is None:
+        completed_now = _complete(session, assessment=assessment, invitation=invitation, ip=ip)
+    elif assessment.completed_at is not None:
+        scores.record(session, assessment)  # a changed answer after completion: rescore now
+    session.commit()
+    return AnswerSaved(answer=answer, completed_now=completed_now)
 
 
 def items_to_ask(instrument: Instrument, answers: Mapping[str, Answer]) -> list[Item]:
@@ -219,6 +302,15 @@ def next_unanswered(instrument: Instrument, answers: Mapping[str, Answer]) -> It
     return None
 
 
+def item_after(instrument: Instrument, answers: Mapping[str, Answer], item_key: str) -> Item | None:
+    """The question asked after `item_key` in the same instrument (None after the last one,
+    or when `item_key` is not asked at all)."""
+    asked = items_to_ask(instrument, answers)
+    keys = [item.key for item in asked]
+    following = keys.index(item_key) + 1 if item_key in keys else len(keys)
+    return asked[following] if following < len(asked) else None
+
+
 def progress(instrument: Instrument, answers: Mapping[str, Answer], item_key: str | None = None) -> Progress:
     """'Question n of N' for `item_key` (default: the next unanswered one)."""
     asked = items_to_ask(instrument, answers)
@@ -231,25 +323,44 @@ def progress(instrument: Instrument, answers: Mapping[str, Answer], item_key: st
     return Progress(position=position, total=len(keys), answered=answered)
 
 
-def complete(session: Session, *, assessment: Assessment, invitation: Invitation,
-             ip: str | None = None) -> Assessment:
-    """Mark the assessment complete (idempotent); the invitation completes with its last one."""
-    if assessment.completed_at is None:
-        assessment.completed_at = utcnow()
-        session.add(assessment)
+def _complete(session: Session, *, assessment: Assessment, invitation: Invitation,
+              ip: str | None) -> bool:
+    """Mark the assessment (and, with its last one, the invitation) complete and store its
+    scores, without committing. True for the one request that completed it.
+
+    `UPDATE … WHERE completed_at IS NULL` decides who completes, in the database: of any
+    number of requests completing at once, exactly one changes the row and audits it.
+    """
+    now = utcnow()
+    won = session.execute(
+        update(Assessment).where(Assessment.id == assessment.id, Assessment.completed_at.is_(None))
+        .values(completed_at=now).execution_options(synchronize_session=False)).rowcount == 1
+    session.refresh(assessment, ["completed_at"])
+    if won:
         audit.record(session, action="assessment.completed", invitation_id=invitation.id, ip=ip,
                      object_type="assessment", object_id=assessment.id,
                      details={"instrument": assessment.instrument_key,
                               "storage": assessment.storage})
-        session.flush()
     scores.record(session, assessment)  # stored assessments only; read by the cohort page
-    if invitation.completed_at is None and all(
-        (found := assessment_for(session, invitation=invitation, instrument_key=key)) is not None
-        and found.completed_at is not None
-        for key in invitation.instrument_keys
-    ):
-        invitation.completed_at = utcnow()
-        session.add(invitation)
+    completed = session.exec(select(func.count()).select_from(Assessment).where(
+        Assessment.occasion_id == invitation.occasion_id,
+        Assessment.instrument_key.in_(invitation.instrument_keys),
+        Assessment.completed_at.is_not(None))).one()
+    if completed == len(invitation.instrument_keys):
+        session.execute(
+            update(Invitation)
+            .where(Invitation.id == invitation.id, Invitation.completed_at.is_(None))
+            .values(completed_at=now).execution_options(synchronize_session=False))
+        session.refresh(invitation, ["completed_at"])
+    return won
+
+
+def complete(session: Session, *, assessment: Assessment, invitation: Invitation,
+             ip: str | None = None) -> Assessment:
+    """Complete the assessment (idempotent: again, or at the same moment, it is a rescore);
+    the invitation completes with its last one."""
+    assessment = _locked(session, assessment)
+    _complete(session, assessment=assessment, invitation=invitation, ip=ip)
     session.commit()
     return assessment
 

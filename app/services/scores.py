@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from sqlalchemy import delete, insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from .. import instruments
@@ -23,6 +24,7 @@ from ..instruments.scoring import InvalidAnswer, score
 from ..models import Answer, Assessment, AssessmentScore, Occasion, Storage
 
 REBUILD_BATCH = 5000
+UPSERT_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def scores_by_ref(instrument: Instrument, answers: Mapping[str, AnswerValue]) -> dict[str, float | None]:
@@ -59,22 +61,35 @@ def answers_of(rows: Iterable) -> dict[str, AnswerValue]:
 
 def record(session: Session, assessment: Assessment) -> AssessmentScore | None:
     """(Re)write the stored scores of one assessment; the caller commits. Returns None (and
-    removes any old row) when the assessment does not count or cannot be scored."""
-    existing = session.get(AssessmentScore, assessment.id)
-    if existing is not None:
-        session.delete(existing)
-        session.flush()
-    if not counts(assessment):
-        return None
-    kind = session.get(Occasion, assessment.occasion_id).kind
-    answers = answers_of(session.exec(select(Answer.item_key, Answer.value, Answer.text).where(
-        Answer.assessment_id == assessment.id)).all())
-    row = _row(assessment, kind, answers)
+    removes any old row) when the assessment does not count or cannot be scored.
+
+    One upsert statement, not delete-then-insert: two requests rescoring the same assessment
+    at once (a double tap on the last question, or on a changed answer) must both succeed,
+    and the later one's scores stand.
+    """
+    row = None
+    if counts(assessment):
+        kind = session.get(Occasion, assessment.occasion_id).kind
+        answers = answers_of(session.exec(select(Answer.item_key, Answer.value, Answer.text).where(
+            Answer.assessment_id == assessment.id)).all())
+        row = _row(assessment, kind, answers)
     if row is None:
+        session.execute(delete(AssessmentScore)
+                        .where(AssessmentScore.assessment_id == assessment.id))
         return None
-    stored = AssessmentScore(**row)
-    session.add(stored)
-    return stored
+    return session.scalars(_upsert(session, row).returning(AssessmentScore),
+                           execution_options={"populate_existing": True}).one()
+
+
+def _upsert(session: Session, row: dict):
+    """INSERT … ON CONFLICT (assessment_id) DO UPDATE, in the session's database's dialect."""
+    dialect = session.get_bind().dialect.name
+    if dialect not in UPSERT_INSERTS:
+        raise NotImplementedError(f"stored scores need an upsert for {dialect}")
+    statement = UPSERT_INSERTS[dialect](AssessmentScore).values(**row)
+    return statement.on_conflict_do_update(
+        index_elements=[AssessmentScore.assessment_id],
+        set_={name: statement.excluded[name] for name in row if name != "assessment_id"})
 
 
 def rebuild(session: Session, batch: int = REBUILD_BATCH) -> int:

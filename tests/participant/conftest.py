@@ -9,9 +9,10 @@ import shutil
 
 import pytest
 
+from app import instruments
 from app.config import PROJECT_ROOT
 from app.i18n import _catalog_exists
-from app.services import invitations
+from app.services import assessments, invitations
 from tests.factories import make_participant
 
 ALL_FOUR = ["work_wheel", "health_wheel", "cefr", "kasam13"]
@@ -78,3 +79,12 @@ def follow(client, response, limit=5):
         response = client.get(response.headers["Location"])
         limit -= 1
     return response
+
+
+def answer_items(session, assessment, items) -> None:
+    """Answer `items` of the assessment through the service: a name for free-text items, 6
+    for the rest (a value on every integer scale the instruments use)."""
+    instrument = instruments.get(assessment.instrument_key, assessment.instrument_version)
+    for item in items:
+        value = "Cooking" if instrument.scale_of(item).kind == "text" else 6
+        assessments.save_answer(session, assessment=assessment, item_key=item.key, value=value)
