@@ -13,6 +13,7 @@ from app.services import invitations
 from app.services import participants as participant_service
 from app.services import staff as staff_service
 from app.services.invitations import CannotInvite, InvitationStatus, OccasionComplete
+from app.services.transactions import savepoint
 
 from . import factories
 
@@ -141,3 +142,18 @@ def test_an_inactive_user_cannot_sign_in(session):
     result = staff_service.sign_in_with_password(session, email=user.email,
                                                  password=factories.PASSWORD)
     assert result.outcome is staff_service.SignInOutcome.FAILED
+
+
+def test_a_savepoint_stays_inside_the_use_cases_transaction(session):
+    """What a savepoint wrote is undone with the rest when the use case fails afterwards
+    (on SQLite the driver would otherwise have committed it on release)."""
+    unit = factories.make_unit(session)
+    session.close()
+    with savepoint(session):
+        session.add(factories.Organisation(name="Written in a savepoint"))
+    session.add(factories.Participant(code="P-SAVEPT", unit_id=unit.id, intake_date=date(2026, 1, 5)))
+    session.flush()
+    session.rollback()
+    assert session.exec(select(factories.Organisation).where(
+        factories.Organisation.name == "Written in a savepoint")).first() is None
+    assert session.exec(select(factories.Participant)).first() is None

@@ -15,9 +15,9 @@ from sqlmodel import Session
 from wtforms import SelectChoice
 
 from .. import instruments
+from ..i18n import RequestCatalog
 from ..instruments import Instrument, Item
 from ..instruments.scoring import InvalidAnswer
-from ..i18n import RequestCatalog
 from ..instruments.texts import anchor_ref, language_name, localized, text_entries
 from ..models import Answer, Assessment, Invitation, Organisation, Participant, Unit
 from ..services import assessments

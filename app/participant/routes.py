@@ -18,8 +18,8 @@ from ..i18n import language as language_named
 from ..instruments.scoring import InvalidAnswer
 from ..models import Invitation
 from ..services import assessments, invitations
-from ..services.licences import licensed_wordings
 from ..services.invitations import InvitationUnavailable
+from ..services.licences import licensed_wordings
 from . import bp, flow, results
 from .forms import (
     AnswerForm,

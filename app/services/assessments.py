@@ -21,6 +21,7 @@ from ..instruments import Instrument, Item
 from ..instruments.scoring import validate_answer
 from ..models import Answer, Assessment, Consent, Invitation, Occasion, Storage, utcnow
 from . import audit, scores
+from .transactions import savepoint
 
 # The version of the consent wording participants see; bump it when the text changes, so
 # every stored Consent says which words it was given to.
@@ -91,7 +92,7 @@ def start(
     assessment = assessment_for(session, invitation=invitation, instrument_key=instrument_key)
     if assessment is None:
         try:
-            with session.begin_nested():
+            with savepoint(session):
                 assessment = Assessment(
                     occasion_id=invitation.occasion_id, participant_id=invitation.participant_id,
                     invitation_id=invitation.id, instrument_key=instrument.key,
@@ -142,7 +143,7 @@ def record_consent(
     consent = _consent_for(session, invitation=invitation, instrument_key=instrument_key)
     if consent is None:
         try:
-            with session.begin_nested():
+            with savepoint(session):
                 consent = Consent(participant_id=invitation.participant_id,
                                   invitation_id=invitation.id, instrument_key=instrument_key,
                                   **given)
@@ -223,7 +224,7 @@ def _store_answer(session: Session, *, assessment: Assessment, item_key: str,
     answer = _answer_row(session, assessment.id, item_key)
     if answer is None:
         try:
-            with session.begin_nested():
+            with savepoint(session):
                 answer = Answer(assessment_id=assessment.id, item_key=item_key, **fields)
                 session.add(answer)
                 session.flush()
@@ -316,10 +317,7 @@ def progress(instrument: Instrument, answers: Mapping[str, Answer], item_key: st
     asked = items_to_ask(instrument, answers)
     keys = [item.key for item in asked]
     answered = sum(1 for key in keys if key in answers)
-    if item_key in keys:
-        position = keys.index(item_key) + 1
-    else:
-        position = min(answered + 1, len(keys))
+    position = keys.index(item_key) + 1 if item_key in keys else min(answered + 1, len(keys))
     return Progress(position=position, total=len(keys), answered=answered)
 
 

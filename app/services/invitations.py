@@ -33,6 +33,7 @@ from ..tokens import TokenInvalid, invitation_id_from, invitation_token
 from . import audit
 from .errors import N_, DomainError
 from .licences import may_send
+from .transactions import savepoint
 
 
 class InvitationStatus(StrEnum):
@@ -160,7 +161,7 @@ def _new_invitation(session: Session, *, participant: Participant, occasion_kind
             expires_at=utcnow() + timedelta(days=valid_days),
         )
         try:
-            with session.begin_nested():
+            with savepoint(session):
                 session.add(invitation)
                 session.flush()
         except IntegrityError:

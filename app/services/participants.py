@@ -11,6 +11,7 @@ from ..models import ExitReason, Gender, Occasion, OccasionKind, Participant, St
 from ..models.participants import new_participant_code
 from .errors import N_, DomainError
 from .staff import unit_ids_of
+from .transactions import savepoint
 
 
 class InvalidParticipantData(DomainError, ValueError):
@@ -85,7 +86,7 @@ def enrol(
             display_name=display_name or None,
         )
         try:
-            with session.begin_nested():
+            with savepoint(session):
                 session.add(participant)
                 session.flush()
         except IntegrityError:

@@ -28,7 +28,7 @@ def at_once(work, copies: int = COPIES) -> list:
     def run(index: int) -> None:
         try:
             results[index] = work(index, barrier.wait)
-        except BaseException as exc:  # noqa: BLE001 (reported below, with the others)
+        except BaseException as exc:
             barrier.abort()  # the others must not wait for a thread that is gone
             errors.append(exc)
 
