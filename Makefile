@@ -33,9 +33,9 @@ test: install lint
 ifeq ($(CI),true)
 	pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
-	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/pytest -m "not browser"
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/pytest -n auto -m "not browser"
 else
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -n auto -m "not browser"
 endif
 
 lint: $(VENV)/.installed

@@ -152,6 +152,18 @@ def translated(app):
     return render
 
 
+def pytest_sessionfinish(session):
+    """Under pytest-xdist a worker hands its counts to the controller, which prints them."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["ran_on"] = dict(_ran_on)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    _ran_on.update(getattr(node, "workeroutput", {}).get("ran_on", {}))
+
+
 def pytest_terminal_summary(terminalreporter):
     if _ran_on:
         counts = ", ".join(f"{backend}: {count}" for backend, count in sorted(_ran_on.items()))
