@@ -84,6 +84,17 @@ def start(
     A second start (another device, a reissued invitation) returns the same assessment, with
     this invitation's choices (storage, consent, target language) laid over it.
     """
+    assessment = _start(session, invitation=invitation, instrument_key=instrument_key,
+                        language=language, storage=storage, consent=consent,
+                        target_language=target_language)
+    session.commit()
+    return assessment
+
+
+def _start(session: Session, *, invitation: Invitation, instrument_key: str, language: str,
+           storage: str = Storage.STORED, consent: Consent | None = None,
+           target_language: str | None = None) -> Assessment:
+    """`start` without the commit, for use cases that start an assessment as one step."""
     instrument = instruments.latest(instrument_key)
     if instrument.sensitive and consent is None:
         existing = assessment_for(session, invitation=invitation, instrument_key=instrument_key)
@@ -109,7 +120,6 @@ def start(
     if target_language is not None:
         assessment.target_language = target_language
     session.add(assessment)
-    session.commit()
     return assessment
 
 
@@ -128,6 +138,7 @@ def record_consent(
     choice: str,
     language: str,
     text_version: str = CONSENT_TEXT_VERSION,
+    target_language: str | None = None,
     ip: str | None = None,
 ) -> Assessment:
     """Record the health-answer choice (with the wording version shown) and start the
@@ -161,8 +172,11 @@ def record_consent(
                  object_type="consent", object_id=consent.id,
                  details={"choice": str(choice), "text_version": text_version,
                           "instrument": instrument_key, "language": language})
-    return start(session, invitation=invitation, instrument_key=instrument_key,
-                 language=language, storage=STORAGE_OF_CHOICE[choice], consent=consent)
+    assessment = _start(session, invitation=invitation, instrument_key=instrument_key,
+                        language=language, storage=STORAGE_OF_CHOICE[choice], consent=consent,
+                        target_language=target_language)
+    session.commit()
+    return assessment
 
 
 def begin(
@@ -175,12 +189,12 @@ def begin(
     target_language: str | None = None,
     ip: str | None = None,
 ) -> Assessment:
-    """An instrument's start screen submitted: consent first when it asks for one."""
+    """An instrument's start screen submitted: consent first when it asks for one; one
+    transaction either way."""
     if consent_choice is not None:
-        assessment = record_consent(session, invitation=invitation, instrument_key=instrument_key,
-                                    choice=consent_choice, language=language, ip=ip)
-        if target_language is None:
-            return assessment
+        return record_consent(session, invitation=invitation, instrument_key=instrument_key,
+                              choice=consent_choice, language=language,
+                              target_language=target_language, ip=ip)
     return start(session, invitation=invitation, instrument_key=instrument_key, language=language,
                  target_language=target_language)
 
