@@ -8,10 +8,10 @@ never from home-made formulas.
 from .age import AGE_BANDS, age_band, age_bands, birth_years_for
 from .levels import level_distribution, share_moving_up
 from .paired import EffectSize, PairedSummary, Share, cohens_dz, share, summarise_pairs, wilcoxon_p
-from .suppression import suppress
+from .disclosure import protect_table
 
 __all__ = [
     "AGE_BANDS", "EffectSize", "PairedSummary", "Share", "age_band", "age_bands", "birth_years_for",
     "cohens_dz", "level_distribution", "share", "share_moving_up", "summarise_pairs",
-    "suppress", "wilcoxon_p",
+    "protect_table", "wilcoxon_p",
 ]

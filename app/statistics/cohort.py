@@ -19,7 +19,7 @@ import numpy as np
 
 from .levels import share_moving_up
 from .paired import PairedSummary, Share, share, summarise_pairs
-from .suppression import suppress
+from .disclosure import protect_table
 
 GENDERS = ("woman", "man", "other", "prefers_not_to_say", "not_recorded")
 ALWAYS_SHOWN = ("woman", "man")
@@ -99,7 +99,7 @@ class AreaRow:
 
 def _hidden_by_group(counts: Sequence[int], threshold: int) -> dict[str, bool]:
     """Suppress one line: the gender categories with "all" as the shown total."""
-    result = suppress([counts], threshold, column_totals=False)
+    result = protect_table([counts], threshold, column_totals=False)
     hidden = dict(zip(GENDERS, result.cells[0].tolist(), strict=True))
     hidden[ALL] = bool(result.row_totals[0])
     return hidden
@@ -154,7 +154,7 @@ def year_table(counts: YearCounts, threshold: int) -> YearTable:
         if gender in GENDERS:
             matrix[years.index(int(year)), GENDERS.index(gender)] += int(n)
             days[years.index(int(year)), GENDERS.index(gender)] += float(total)
-    hidden = suppress(matrix, threshold)
+    hidden = protect_table(matrix, threshold)
     cells: dict = {}
 
     def cell(n: int, total: float) -> YearCell:
@@ -185,7 +185,7 @@ class LevelRow:
 def _suppressed_distribution(counts: Mapping[int, int], minimum: int, maximum: int,
                              threshold: int) -> tuple[dict[int, int | None], int | None]:
     counts = {level: int(counts.get(level, 0)) for level in range(minimum, maximum + 1)}
-    hidden = suppress([list(counts.values())], threshold, column_totals=False)
+    hidden = protect_table([list(counts.values())], threshold, column_totals=False)
     shown = {level: (None if hide else n) for (level, n), hide in zip(counts.items(), hidden.cells[0], strict=True)}
     total = sum(counts.values())
     return shown, (None if hidden.row_totals[0] else total)
@@ -223,7 +223,7 @@ def funnel_table(counts: Mapping[str, Sequence[int]], threshold: int) -> FunnelT
     """Stages are nested (not a partition), so only the all-units total is subtracted from."""
     units = list(counts)
     matrix = np.array([list(counts[u]) for u in units], dtype=int).reshape(len(units), len(FUNNEL_STAGES))
-    hidden = suppress(matrix.T, threshold, column_totals=False)  # rows: stages, columns: units
+    hidden = protect_table(matrix.T, threshold, column_totals=False)  # rows: stages, columns: units
     cells: dict = {}
     for s, stage in enumerate(FUNNEL_STAGES):
         for u, unit in enumerate(units):
