@@ -6,12 +6,23 @@ evaluator sees can be checked by hand in a test. Inferential statistics come fro
 never from home-made formulas.
 """
 from .age import AGE_BANDS, age_band, age_bands, birth_years_for
+from .disclosure import protect_table
 from .levels import level_distribution, share_moving_up
 from .paired import EffectSize, PairedSummary, Share, cohens_dz, share, summarise_pairs, wilcoxon_p
-from .disclosure import protect_table
 
 __all__ = [
-    "AGE_BANDS", "EffectSize", "PairedSummary", "Share", "age_band", "age_bands", "birth_years_for",
-    "cohens_dz", "level_distribution", "share", "share_moving_up", "summarise_pairs",
-    "protect_table", "wilcoxon_p",
+    "AGE_BANDS",
+    "EffectSize",
+    "PairedSummary",
+    "Share",
+    "age_band",
+    "age_bands",
+    "birth_years_for",
+    "cohens_dz",
+    "level_distribution",
+    "protect_table",
+    "share",
+    "share_moving_up",
+    "summarise_pairs",
+    "wilcoxon_p",
 ]

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .disclosure import protect_table
 from .levels import share_moving_up
 from .paired import PairedSummary, Share, share, summarise_pairs
-from .disclosure import protect_table
 
 GENDERS = ("woman", "man", "other", "prefers_not_to_say", "not_recorded")
 ALWAYS_SHOWN = ("woman", "man")

@@ -11,10 +11,10 @@ from app.statistics import (
     age_bands,
     cohens_dz,
     level_distribution,
+    protect_table,
     share,
     share_moving_up,
     summarise_pairs,
-    protect_table,
     wilcoxon_p,
 )
 
