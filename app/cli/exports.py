@@ -7,10 +7,9 @@ from flask.cli import with_appcontext
 from sqlmodel import select
 
 from ..db import session_scope
-from ..models import ExitReason, Gender, Organisation, Unit
+from ..models import Organisation
 from ..services.cohort import CohortFilter
-from ..services.exports import LAYOUTS, start_export
-from ..statistics.age import BAND_LABELS
+from ..services.exports import LAYOUTS, CannotExport, start_export
 
 
 @click.command("export")
@@ -19,14 +18,14 @@ from ..statistics.age import BAND_LABELS
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),
               help="Where to write the zip.")
 @click.option("--organisation", help="Organisation name (needed when there are several).")
-@click.option("--unit", help="Unit name.")
-@click.option("--intake-year", type=int)
-@click.option("--gender", type=click.Choice([g.value for g in Gender]))
-@click.option("--age-band", type=click.Choice(BAND_LABELS))
-@click.option("--exit-reason", type=click.Choice([r.value for r in ExitReason]))
+@click.option("--unit", help="Unit group as the dashboard offers it (a name, or other_units).")
+@click.option("--period", help="Intake year or period as the dashboard offers it.")
+@click.option("--gender", help="Gender group (woman, man, other_or_not_recorded, …).")
+@click.option("--age-band", help="Age band as the dashboard offers it.")
+@click.option("--exit-reason", help="Exit reason group as the dashboard offers it.")
 @click.option("--instrument", help="Instrument key (default: all instruments).")
 @with_appcontext
-def export_command(evaluation, layout, out, organisation, unit, intake_year, gender, age_band,
+def export_command(evaluation, layout, out, organisation, unit, period, gender, age_band,
                    exit_reason, instrument) -> None:
     """Write the anonymised export zip for EVALUATION with the same filters as the dashboard."""
     with session_scope(current_app) as session:
@@ -36,19 +35,14 @@ def export_command(evaluation, layout, out, organisation, unit, intake_year, gen
         found = session.exec(query).all()
         if len(found) != 1:
             raise click.ClickException("Name one existing organisation with --organisation.")
-        org = found[0]
-        unit_id = None
-        if unit:
-            unit_row = session.exec(select(Unit).where(Unit.organisation_id == org.id,
-                                                       Unit.name == unit)).first()
-            if unit_row is None:
-                raise click.ClickException(f"No unit {unit!r} in {org.name}.")
-            unit_id = unit_row.id
-        cohort = CohortFilter(organisation_id=org.id, unit_id=unit_id, intake_year=intake_year,
+        cohort = CohortFilter(organisation_id=found[0].id, unit=unit, period=period,
                               gender=gender, age_band=age_band, exit_reason=exit_reason,
                               instrument_key=instrument)
         threshold = max(3, int(current_app.config["SMALL_CELL_THRESHOLD"]))
-        export = start_export(session, cohort, evaluation=evaluation, layout=layout,
-                              threshold=threshold, via="cli")
+        try:
+            export = start_export(session, cohort, evaluation=evaluation, layout=layout,
+                                  threshold=threshold, via="cli")
+        except CannotExport as refused:
+            raise click.ClickException(str(refused)) from None
         size = export.write_to(out)
     click.echo(f"Wrote {out} ({size:,} bytes).")

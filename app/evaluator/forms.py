@@ -5,7 +5,7 @@ from wtforms import BooleanField, DecimalField, RadioField, SelectField, StringF
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..choices import as_choices
-from .labels import AGE_BAND_CHOICES, EXIT_REASON_CHOICES, GENDER_CHOICES, MEASURE_CHOICES
+from .labels import MEASURE_CHOICES
 
 
 def _optional_int(value):
@@ -23,14 +23,12 @@ class CohortFilterForm(FlaskForm):
         csrf = False  # a GET form that changes nothing
 
     organisation = SelectField(_l("Organisation"), coerce=_optional_int, validators=[Optional()])
-    unit = SelectField(_l("Unit"), coerce=_optional_int, validators=[Optional()])
-    intake_year = SelectField(_l("Intake year"), coerce=_optional_int, validators=[Optional()])
-    gender = SelectField(_l("Gender"), coerce=_optional_str, validators=[Optional()],
-                         choices=as_choices([("", _l("All")), *GENDER_CHOICES]))
-    age_band = SelectField(_l("Age at intake"), coerce=_optional_str, validators=[Optional()],
-                           choices=as_choices([("", _l("All")), *AGE_BAND_CHOICES]))
-    exit_reason = SelectField(_l("Exit reason"), coerce=_optional_str, validators=[Optional()],
-                              choices=as_choices([("", _l("All")), *EXIT_REASON_CHOICES]))
+    # The groups an evaluator may choose come from disclosure control (never fewer than k).
+    unit = SelectField(_l("Unit"), coerce=_optional_str, validators=[Optional()])
+    period = SelectField(_l("Intake year"), coerce=_optional_str, validators=[Optional()])
+    gender = SelectField(_l("Gender"), coerce=_optional_str, validators=[Optional()])
+    age_band = SelectField(_l("Age at intake"), coerce=_optional_str, validators=[Optional()])
+    exit_reason = SelectField(_l("Exit reason"), coerce=_optional_str, validators=[Optional()])
     instrument = SelectField(_l("Instrument"), coerce=_optional_str, validators=[Optional()])
 
 

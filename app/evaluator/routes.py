@@ -23,17 +23,29 @@ from ..choices import as_choices
 from ..db import get_session
 from ..security import request_actor
 from ..services import cohort as cohort_service
-from ..services import exports, goals
+from ..services import disclosure, exports, goals
+from ..services.disclosure import QUASI_IDENTIFIERS, EvaluatorView
 from . import bp
 from .formatting import FORMATTERS
 from .forms import CohortFilterForm, ExportForm, GoalForm
-from .labels import FUNNEL_LABELS, GROUP_LABELS, MEASURE_LABELS, instrument_title, ref_label
+from .labels import (
+    FUNNEL_LABELS,
+    GROUP_LABELS,
+    LEFT_OUT_REASONS,
+    MEASURE_LABELS,
+    instrument_title,
+    pooled_names,
+    ref_label,
+    value_label,
+)
 
 
 @bp.context_processor
 def _formatters():
     return {**FORMATTERS, "group_label": GROUP_LABELS, "funnel_label": FUNNEL_LABELS,
-            "measure_label": MEASURE_LABELS, "instrument_title": instrument_title}
+            "measure_label": MEASURE_LABELS, "instrument_title": instrument_title,
+            "value_label": value_label, "left_out_reasons": LEFT_OUT_REASONS,
+            "pooled_names": pooled_names}
 
 
 def small_cell_threshold() -> int:
@@ -41,8 +53,10 @@ def small_cell_threshold() -> int:
     return max(3, int(current_app.config.get("SMALL_CELL_THRESHOLD", 5)))
 
 
-def cohort_filter_from(args) -> tuple[CohortFilterForm, cohort_service.CohortFilter]:
-    """The filter form from the query string, scoped: evaluators see their organisation only."""
+def cohort_filter_from(args) -> tuple[CohortFilterForm, cohort_service.CohortFilter,
+                                      EvaluatorView]:
+    """The filter form from the query string, scoped (evaluators see their organisation only)
+    and offering only the organisation's k-anonymous groups."""
     db = get_session()
     form = CohortFilterForm(args)
     organisations = cohort_service.organisations_for(
@@ -51,20 +65,19 @@ def cohort_filter_from(args) -> tuple[CohortFilterForm, cohort_service.CohortFil
     chosen = form.organisation.data if form.organisation.data in {o.id for o in organisations} \
         else current_user.organisation_id
     form.organisation.data = chosen
-    every = [("", _("All"))]
-    form.unit.choices = as_choices(every + [(u.id, u.name) for u in cohort_service.units_of(db, chosen)])
-    form.intake_year.choices = as_choices(
-        every + [(y, str(y)) for y in cohort_service.intake_years(db, chosen)])
+    view = disclosure.view_of(db, chosen, small_cell_threshold())
+    for name in QUASI_IDENTIFIERS:
+        form[name].choices = as_choices(
+            [("", _("All"))] + [(label, value_label(label)) for label in view.labels(name)])
     form.instrument.choices = as_choices(
         (i.key, instrument_title(i)) for i in cohort_service.current_instruments())
     form.validate()
     values = {name: (None if form[name].errors else form[name].data)
-              for name in ("unit", "intake_year", "gender", "age_band", "exit_reason", "instrument")}
+              for name in (*QUASI_IDENTIFIERS, "instrument")}
     form.instrument.data = values["instrument"] or cohort_service.DEFAULT_INSTRUMENT
     return form, cohort_service.CohortFilter(
-        organisation_id=chosen, unit_id=values["unit"], intake_year=values["intake_year"],
-        gender=values["gender"], age_band=values["age_band"], exit_reason=values["exit_reason"],
-        instrument_key=form.instrument.data)
+        organisation_id=chosen, **{name: values[name] for name in QUASI_IDENTIFIERS},
+        instrument_key=form.instrument.data), view
 
 
 def _charts(data) -> list[dict]:
@@ -72,8 +85,8 @@ def _charts(data) -> list[dict]:
     labels = [ref_label(data.instrument, row.ref).split(":")[0][:40] for row in data.rows]
     names = {"improved": _("Improved"), "same": _("Same"), "worsened": _("Worsened")}
     charts = []
-    for group in ("woman", "man", "all"):
-        cells = [row.cells[group] for row in data.rows]
+    for group in data.groups:
+        cells = [row.cells.get(group) for row in data.rows]
         if not any(cells):
             continue
         charts.append({"id": f"means-{group}", "group": group, "kind": "means", "json": figure_json(
@@ -87,8 +100,8 @@ def _charts(data) -> list[dict]:
 @bp.route("/")
 def cohort():
     """The cohort dashboard: the MAP2020-style table first, charts below it, never instead."""
-    form, cohort_filter = cohort_filter_from(request.args)
-    data = cohort_service.dashboard(get_session(), cohort_filter, small_cell_threshold())
+    form, cohort_filter, view = cohort_filter_from(request.args)
+    data = cohort_service.dashboard(get_session(), cohort_filter, small_cell_threshold(), view)
     return render_template(
         "evaluator/cohort.html", form=form, data=data, charts=_charts(data),
         labels={row.ref: ref_label(data.instrument, row.ref) for row in data.rows},
@@ -101,7 +114,7 @@ def cohort():
 def export():
     """Stream the anonymised zip for the current filters; the audit event is written first."""
     form = ExportForm()
-    _, cohort_filter = cohort_filter_from(request.args)
+    _, cohort_filter, _view = cohort_filter_from(request.args)
     if not form.validate():
         flash(_("Give the evaluation a name, then download again."), "error")
         return redirect(url_for("evaluator.cohort", **request.args.to_dict()))

@@ -6,16 +6,16 @@ rendered from these `Column`s, and the columns themselves come from each instrum
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..instruments import Instrument
 from ..instruments.codebook import MISSING_VALUES, codebook
-from ..models import OCCASION_ORDER, ExitReason, Gender
-from ..statistics.age import BAND_LABELS
+from ..models import OCCASION_ORDER
 
 # In CSV a missing value is empty; SPSS needs numbers, so it gets the codebook's codes.
 SKIPPED, NOT_COMPUTABLE, NOT_ASKED = -9, -8, -7
-OTHER_UNIT = "other"
+OTHER_UNIT = "other_units"  # as app.services.disclosure pools them
 
 
 @dataclass(frozen=True)
@@ -57,20 +57,29 @@ class Column:
         return descriptor
 
 
-def background_columns(units: list[str]) -> list[Column]:
-    """Who and when, without identifying anyone: pseudonym, unit, gender, age band, exit reason,
-    occasion and days since intake."""
+def background_columns(labels: Mapping[str, Sequence[str]]) -> list[Column]:
+    """Who and when, without identifying anyone: pseudonym, the five quasi-identifiers as
+    disclosure control recoded them (`labels`: the values each can take; every combination
+    covers at least k people), occasion and days since intake."""
+    def values(name: str) -> tuple[str, ...]:
+        return tuple(labels.get(name) or ("all",))
+
     return [
         Column("pseudonym", "string", "Participant pseudonym (HMAC of the participant within this evaluation)",
                "Pseudonym för deltagaren (HMAC, samma inom denna utvärdering)"),
-        Column("unit", "string", f"Unit; units with few participants are merged into '{OTHER_UNIT}'",
-               f"Enhet; enheter med få deltagare slås ihop till '{OTHER_UNIT}'",
-               enum=tuple(units)),
-        Column("gender", "string", "Gender category", "Könskategori", enum=tuple(Gender)),
-        Column("age_band", "string", "Age band at intake (intake year minus birth year)",
-               "Åldersgrupp vid inskrivning (inskrivningsår minus födelseår)", enum=BAND_LABELS),
-        Column("exit_reason", "string", "Exit reason (empty while in the programme)",
-               "Avslutsorsak (tom under pågående insats)", enum=tuple(ExitReason)),
+        Column("unit", "string", f"Unit; small units are pooled into '{OTHER_UNIT}', or all into 'all'",
+               f"Enhet; små enheter slås ihop till '{OTHER_UNIT}', eller alla till 'all'",
+               enum=values("unit")),
+        Column("intake_period", "string", "Intake year, or a period of years when years are pooled",
+               "Inskrivningsår, eller en period av år när åren slås ihop", enum=values("period")),
+        Column("gender", "string", "Gender category (small categories pooled)",
+               "Könskategori (små kategorier sammanslagna)", enum=values("gender")),
+        Column("age_band", "string", "Age band at intake (intake year minus birth year; bands widened when small)",
+               "Åldersgrupp vid inskrivning (inskrivningsår minus födelseår; vidgas när grupperna är små)",
+               enum=values("age_band")),
+        Column("exit_reason", "string", "Exit reason ('in_programme' while in the programme; reasons grouped when small)",
+               "Avslutsorsak ('in_programme' under pågående insats; orsaker grupperas när de är få)",
+               enum=values("exit_reason")),
         Column("occasion", "string", "Occasion", "Tillfälle", enum=tuple(OCCASION_ORDER)),
         Column("days_since_intake", "integer", "Days from intake to the assessment",
                "Dagar från inskrivning till skattningen", minimum=0, unit="days"),
@@ -132,12 +141,12 @@ def item_column(book: dict, item: dict, name: str) -> Column:
                                    sensitive=item["sensitive"]))
 
 
-def long_columns(units: list[str], instruments: list[Instrument]) -> list[Column]:
+def long_columns(labels: Mapping[str, Sequence[str]], instruments: list[Instrument]) -> list[Column]:
     """One row per answer: background, then instrument, version, item, value and flags."""
     items = sorted({i.key for inst in instruments for i in inst.items})
     ranges = [inst.scale_of(i) for inst in instruments for i in inst.scored_items]
     return [
-        *background_columns(units),
+        *background_columns(labels),
         Column("instrument", "string", "Instrument key", "Instrument",
                enum=tuple(i.key for i in instruments)),
         Column("instrument_version", "integer", "Instrument version", "Version av instrumentet",

@@ -3,8 +3,11 @@
 The query returns one row per stored answer of a completed assessment, ordered by
 participant and occasion; the long layout writes them as they come, the wide layout folds
 each participant × occasion into one row. What leaves: a pseudonym instead of the id, days
-since intake instead of dates, an age band instead of the birth year, a merged unit for
-small units, and for free text only whether some was given.
+since intake instead of dates, the quasi-identifiers (unit, intake period, gender, age band,
+exit reason) as disclosure control recoded them, and for free text only whether some was
+given. Every combination of those five covers at least k participants of the file: the
+organisation's recoding makes every atom hold 0 or ≥ k people, and atoms of which fewer
+than k people have answers in the file are left out of it (`export_population`).
 """
 from __future__ import annotations
 
@@ -21,8 +24,14 @@ from ..instruments import get as get_instrument
 from ..instruments.scoring import InvalidAnswer, score
 from ..models import OCCASION_ORDER, Answer, Assessment, Occasion, Participant, Unit
 from ..services.cohort import CohortFilter, counted_assessment, participant_conditions
-from ..statistics.age import age_band
-from .columns import NOT_ASKED, NOT_COMPUTABLE, OTHER_UNIT, SKIPPED
+from ..services.disclosure import (
+    QUASI_IDENTIFIERS,
+    EvaluatorView,
+    atom_expression,
+    label_expression,
+)
+from ..statistics.disclosure import unsafe_atoms
+from .columns import NOT_ASKED, NOT_COMPUTABLE, SKIPPED
 
 STREAM_BATCH = 5000
 
@@ -34,56 +43,70 @@ def pseudonym(secret: str, participant_id: int) -> str:
     return digest[:16]
 
 
-def unit_labels(session: Session, cohort: CohortFilter, threshold: int) -> dict[int, str]:
-    """Unit id → the name exported; units with fewer participants than the threshold → 'other'."""
-    query = (select(Unit.id, Unit.name, func.count(Participant.id))
-             .join(Participant, Participant.unit_id == Unit.id)
-             .where(*participant_conditions(cohort)).group_by(Unit.id, Unit.name))
-    return {uid: (name if n >= threshold else OTHER_UNIT) for uid, name, n in session.exec(query).all()}
+def export_population(session: Session, view: EvaluatorView, cohort: CohortFilter,
+                      instrument_keys: list[str]) -> list[str]:
+    """Atoms of which 1 to k − 1 people have a counted assessment in the file: left out, so
+    that every combination of quasi-identifiers in the file covers at least k people."""
+    atom = atom_expression(view)
+    query = (select(atom, func.count(func.distinct(Participant.id)))
+             .join(Unit, Unit.id == Participant.unit_id)
+             .join(Assessment, Assessment.participant_id == Participant.id)
+             .where(*participant_conditions(view, cohort), *counted_assessment(),
+                    Assessment.instrument_key.in_(instrument_keys))
+             .group_by(atom))
+    return sorted(unsafe_atoms(dict(session.exec(query).all()), view.k))
 
 
-def answer_rows(session: Session, cohort: CohortFilter, instrument_keys: list[str]):
-    """The streamed query: one row per answer, in participant → occasion → instrument order."""
+def answer_rows(session: Session, view: EvaluatorView, cohort: CohortFilter,
+                instrument_keys: list[str]):
+    """The streamed query: one row per answer, in participant → occasion → instrument order,
+    with the recoded quasi-identifiers."""
     occasion_order = case({kind.value: i for i, kind in enumerate(OCCASION_ORDER)}, value=Occasion.kind)
+    left_out = export_population(session, view, cohort, instrument_keys)
     query = (
-        select(Participant.id, Participant.unit_id, Participant.gender, Participant.birth_year,
-               Participant.intake_date, Participant.exit_reason, Occasion.kind,
+        select(Participant.id, *[label_expression(view, name) for name in QUASI_IDENTIFIERS],
+               Participant.intake_date, Occasion.kind,
                Assessment.instrument_key, Assessment.instrument_version, Assessment.completed_at,
                Answer.item_key, Answer.value, Answer.text.is_not(None), Answer.skipped)
         .join(Unit, Unit.id == Participant.unit_id)
         .join(Occasion, Occasion.participant_id == Participant.id)
         .join(Assessment, Assessment.occasion_id == Occasion.id)
         .join(Answer, Answer.assessment_id == Assessment.id)
-        .where(*participant_conditions(cohort), *counted_assessment(),
-               Assessment.instrument_key.in_(instrument_keys))
+        .where(*participant_conditions(view, cohort), *counted_assessment(),
+               Assessment.instrument_key.in_(instrument_keys),
+               *([atom_expression(view).not_in(left_out)] if left_out else []))
         .order_by(Participant.id, occasion_order, Assessment.instrument_key, Answer.item_key)
         .execution_options(yield_per=STREAM_BATCH)
     )
     return session.execute(query)
 
 
-def _background(row, secret: str, units: dict[int, str]) -> dict:
-    (pid, unit_id, gender, birth_year, intake_date, exit_reason, kind, *_rest) = row
-    completed = row[9]
+# Positions in an answer row.
+PID, INTAKE, KIND, KEY, VERSION, COMPLETED, ITEM, VALUE, HAS_TEXT, SKIPPED_FLAG = (
+    0, 6, 7, 8, 9, 10, 11, 12, 13, 14)
+
+
+def _background(row, secret: str) -> dict:
+    unit, period, gender, band, reason = row[1:6]
     return {
-        "pseudonym": pseudonym(secret, pid),
-        "unit": units.get(unit_id, OTHER_UNIT),
+        "pseudonym": pseudonym(secret, row[PID]),
+        "unit": unit,
+        "intake_period": period,
         "gender": gender,
-        "age_band": age_band(birth_year, intake_date.year),
-        "exit_reason": exit_reason,
-        "occasion": kind,
-        "days_since_intake": max(0, (completed.date() - intake_date).days),
+        "age_band": band,
+        "exit_reason": reason,
+        "occasion": row[KIND],
+        "days_since_intake": max(0, (row[COMPLETED].date() - row[INTAKE]).days),
     }
 
 
-def long_rows(rows: Iterable, secret: str, units: dict[int, str]) -> Iterator[dict]:
+def long_rows(rows: Iterable, secret: str) -> Iterator[dict]:
     """One output row per answer. Free text becomes `text_given`; its words never leave."""
     for row in rows:
-        record = _background(row, secret, units)
-        _, _, _, _, _, _, _, key, version, _, item, value, has_text, skipped = row
-        record.update(instrument=key, instrument_version=version, item=item,
-                      value=None if has_text else value, skipped=bool(skipped),
-                      text_given=bool(has_text))
+        record = _background(row, secret)
+        record.update(instrument=row[KEY], instrument_version=row[VERSION], item=row[ITEM],
+                      value=None if row[HAS_TEXT] else row[VALUE],
+                      skipped=bool(row[SKIPPED_FLAG]), text_given=bool(row[HAS_TEXT]))
         yield record
 
 
@@ -118,20 +141,20 @@ def _assessment_columns(instrument: Instrument, answers: dict, flags: dict) -> d
     return values
 
 
-def wide_rows(rows: Iterable, secret: str, units: dict[int, str], columns: list[str]) -> Iterator[dict]:
+def wide_rows(rows: Iterable, secret: str, columns: list[str]) -> Iterator[dict]:
     """One output row per participant × occasion; instruments not done there are 'not asked'."""
-    for _, occasion_rows in groupby(rows, key=lambda r: (r[0], r[6])):
+    for _, occasion_rows in groupby(rows, key=lambda r: (r[PID], r[KIND])):
         occasion_rows = list(occasion_rows)
         record = dict.fromkeys(columns, NOT_ASKED)
-        record.update(_background(occasion_rows[0], secret, units))
+        record.update(_background(occasion_rows[0], secret))
         record["days_since_intake"] = min(
-            max(0, (r[9].date() - r[4]).days) for r in occasion_rows)
-        for (key, version), answers in groupby(occasion_rows, key=lambda r: (r[7], r[8])):
+            max(0, (r[COMPLETED].date() - r[INTAKE]).days) for r in occasion_rows)
+        for (key, version), answers in groupby(occasion_rows, key=lambda r: (r[KEY], r[VERSION])):
             instrument = _instrument(key, version)
             if instrument is None:
                 continue
             answers = list(answers)
             record.update(_assessment_columns(
-                instrument, {r[10]: r[11] for r in answers if not r[12]},
-                {r[10]: r[12] for r in answers}))
+                instrument, {r[ITEM]: r[VALUE] for r in answers if not r[HAS_TEXT]},
+                {r[ITEM]: r[HAS_TEXT] for r in answers}))
         yield record

@@ -1,5 +1,10 @@
 """Read side of the evaluator dashboard: paired intake/exit scores of a filtered cohort.
 
+Disclosure control first (`app.services.disclosure`): filters and breakdowns are the
+organisation's k-anonymous groups, and every part of a cohort a figure is computed from
+(pairs, answers at one occasion, stages of the funnel) is taken atom by atom, leaving out
+any atom whose part holds 1 to k − 1 people.
+
 Scores are stored per completed, stored assessment when it is completed
 (`app.services.scores`, with the instrument's own scoring), so discussion-only assessments
 never count. Per instrument, the database pairs each participant's intake and exit scores
@@ -10,10 +15,11 @@ answers in well under a second on PostgreSQL (bench/README.md).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from sqlalchemy import Float, case, extract, func, literal, null, or_, text, union_all
+from sqlalchemy import Float, String, and_, case, func, literal, null, or_, text, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 from sqlmodel import Session, select
@@ -31,7 +37,6 @@ from ..models import (
     Storage,
     Unit,
 )
-from ..statistics import birth_years_for
 from ..statistics.cohort import (
     CohortScores,
     PairCounts,
@@ -43,7 +48,16 @@ from ..statistics.cohort import (
     visible_groups,
     year_table,
 )
+from ..statistics.disclosure import unsafe_atoms
 from ..statistics.refs import TOTAL
+from .disclosure import (
+    QUASI_IDENTIFIERS,
+    EvaluatorView,
+    atom_expression,
+    conditions,
+    label_expression,
+    view_of,
+)
 
 DEFAULT_INSTRUMENT = "work_wheel"
 # Which aggregate a row of the cohort statement belongs to, besides the refs (0, 1, …).
@@ -69,44 +83,47 @@ def _day_number_postgresql(element, compiler, **kw):
 
 @dataclass(frozen=True)
 class CohortFilter:
-    """Who is in the cohort. `organisation_id` is the evaluator's scope and always set."""
+    """Who is in the cohort. `organisation_id` is the evaluator's scope and always set; the
+    other criteria are labels of the organisation's k-anonymous groups (`EvaluatorView`)."""
 
     organisation_id: int
-    unit_id: int | None = None
-    intake_year: int | None = None
+    unit: str | None = None
+    period: str | None = None
     gender: str | None = None
     age_band: str | None = None
     exit_reason: str | None = None
     instrument_key: str | None = None
 
+    def chosen(self) -> dict[str, str | None]:
+        """The criterion of every quasi-identifier (None: all)."""
+        return {name: getattr(self, name) for name in QUASI_IDENTIFIERS}
+
     def narrows_people(self) -> bool:
         """Whether a criterion on participants is set beyond the organisation."""
-        return any(v is not None for v in (self.unit_id, self.intake_year, self.gender,
-                                           self.age_band, self.exit_reason))
+        return any(v is not None for v in self.chosen().values())
 
     def as_details(self) -> dict:
         """The filter as audit details: only the criteria that were set."""
         return {k: v for k, v in asdict(self).items() if v is not None}
 
 
-def intake_year_of(column=Participant.intake_date):
-    return extract("year", column)
+def participant_conditions(view: EvaluatorView, cohort: CohortFilter) -> list:
+    """SQL conditions on Participant (joined to Unit) for the cohort, people left out by
+    disclosure control excluded."""
+    return conditions(view, cohort.chosen())
 
 
-def participant_conditions(cohort: CohortFilter) -> list:
-    """SQL conditions on Participant (joined to Unit) for every criterion of the filter."""
-    conditions = [Unit.organisation_id == cohort.organisation_id]
-    if cohort.unit_id is not None:
-        conditions.append(Participant.unit_id == cohort.unit_id)
-    if cohort.intake_year is not None:
-        conditions.append(intake_year_of() == cohort.intake_year)
-    if cohort.gender is not None:
-        conditions.append(Participant.gender == cohort.gender)
-    if cohort.age_band is not None:
-        conditions.append(birth_years_for(cohort.age_band, intake_year_of(), Participant.birth_year))
-    if cohort.exit_reason is not None:
-        conditions.append(Participant.exit_reason == cohort.exit_reason)
-    return conditions
+def cohort_size(session: Session, view: EvaluatorView, cohort: CohortFilter) -> int:
+    """How many participants the cohort holds (a union of atoms: 0 or at least k)."""
+    return session.exec(select(func.count(Participant.id))
+                        .join(Unit, Unit.id == Participant.unit_id)
+                        .where(*participant_conditions(view, cohort))).one()
+
+
+def safe_sum(parts: Mapping, k: int) -> int:
+    """A count over atoms, leaving out every atom whose part has 1 to k − 1 people."""
+    unsafe = unsafe_atoms(parts, k)
+    return sum(int(n) for atom, n in parts.items() if atom not in unsafe)
 
 
 def counted_assessment() -> list:
@@ -138,41 +155,37 @@ def occasion_scores(instrument: Instrument, kind: str):
     )
 
 
-def not_comparable_count(session: Session, cohort: CohortFilter, instrument: Instrument) -> int:
+def not_comparable_count(session: Session, view: EvaluatorView, cohort: CohortFilter,
+                         instrument: Instrument) -> int:
     """Assessments in the cohort answered with a version that may not be pooled with
-    `instrument`: left out of every figure, and the page says how many. Stored versions are
-    always loaded definitions, so with none of them incomparable there is nothing to count."""
+    `instrument`: left out of every figure, and the page says how many (atom-safe, like
+    every count). Stored versions are always loaded definitions, so with none of them
+    incomparable there is nothing to count."""
     others = [other.version for other in instruments.all_instruments()
               if other.key == instrument.key and not instruments.comparable(instrument, other)]
     if not others:
         return 0
-    return session.exec(
-        select(func.count())
+    atom = atom_expression(view)
+    parts = dict(session.exec(
+        select(atom, func.count())
         .select_from(AssessmentScore)
         .join(Participant, Participant.id == AssessmentScore.participant_id)
         .join(Unit, Unit.id == Participant.unit_id)
         .where(AssessmentScore.instrument_key == instrument.key,
-               AssessmentScore.instrument_version.in_(others), *participant_conditions(cohort))
-    ).one()
+               AssessmentScore.instrument_version.in_(others),
+               *participant_conditions(view, cohort))
+        .group_by(atom)
+    ).all())
+    return safe_sum(parts, view.k)
 
 
-def fetch_scores(session: Session, cohort: CohortFilter, instrument: Instrument) -> CohortScores:
-    """The cohort's intake and exit scores, aggregated by the database in one statement.
-
-    `either` holds one row per participant with an intake or exit assessment: gender, intake
-    year, days between the two (NULL unless both) and each reported score at both occasions.
-    From it, per ref: how many participants of each gender had each (intake, exit)
-    combination, with their days summed; per intake year × gender: how many had both
-    assessments, with their days summed; and how many participants there are. Only pairs
-    are aggregated (and intake scores read only for them), except for level instruments,
-    whose level distributions at each occasion take everyone.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        # Compiling this short query to machine code costs more than it saves.
-        session.exec(text("SET LOCAL jit = off"))
+def _either(view: EvaluatorView, cohort: CohortFilter, instrument: Instrument, refs: list[str]):
+    """One row per participant of the cohort with an intake or exit assessment: gender and
+    intake period (recoded), atom, days between the two (NULL unless both) and each reported
+    score at both occasions (intake scores only for pairs, except for level instruments,
+    whose distributions at each occasion take everyone)."""
     intake = occasion_scores(instrument, OccasionKind.INTAKE.value)
     exit_ = occasion_scores(instrument, OccasionKind.EXIT.value)
-    refs = reported_refs(instrument)
     everyone = instrument.method.counts_levels
     paired = exit_.c.participant_id.is_not(None)
 
@@ -180,40 +193,96 @@ def fetch_scores(session: Session, cohort: CohortFilter, instrument: Instrument)
         value = intake.c.scores[ref].as_float()
         return value if everyone else case((paired, value))
 
-    either = (
-        select(Participant.gender.label("gender"), intake_year_of().label("year"),
+    return (
+        select(label_expression(view, "gender").label("gender"),
+               label_expression(view, "period").label("year"),
+               atom_expression(view).label("atom"),
                (exit_.c.day - intake.c.day).label("days"),
                *[at_intake(ref).label(f"before_{n}") for n, ref in enumerate(refs)],
                *[exit_.c.scores[ref].as_float().label(f"after_{n}") for n, ref in enumerate(refs)])
         .join(Unit, Unit.id == Participant.unit_id)
         .outerjoin(intake, intake.c.participant_id == Participant.id)
         .outerjoin(exit_, exit_.c.participant_id == Participant.id)
-        .where(*participant_conditions(cohort),
+        .where(*participant_conditions(view, cohort),
                or_(intake.c.participant_id.is_not(None), exit_.c.participant_id.is_not(None)))
         .cte("either")
     )
-    nothing = null().cast(Float)
+
+
+def _unsafe_by_figure(session: Session, either, refs: list[str], k: int,
+                      everyone: bool) -> dict[int, list[str]]:
+    """Per figure (ref index, YEARS, PARTICIPANTS), the atoms whose part of the cohort holds
+    1 to k − 1 people: pairs per ref (and, for level instruments, answers at intake and at
+    exit), pairs with days for the years table, and everyone for the count."""
+    def present(column):
+        return func.count(column)
+
+    def both(n: int):
+        return func.count(case((and_(either.c[f"before_{n}"].is_not(None),
+                                     either.c[f"after_{n}"].is_not(None)), 1)))
+
+    columns = [func.count(), present(either.c.days)]
+    for n in range(len(refs)):
+        columns.append(both(n))
+        if everyone:
+            columns += [present(either.c[f"before_{n}"]), present(either.c[f"after_{n}"])]
+    rows = session.exec(select(either.c.atom, *columns).group_by(either.c.atom)).all()
+    per_ref = 3 if everyone else 1
+
+    def unsafe(position: int) -> list[str]:
+        return sorted(unsafe_atoms({row[0]: row[position] for row in rows}, k))
+
+    found = {PARTICIPANTS: unsafe(1), YEARS: unsafe(2)}
+    for n in range(len(refs)):
+        start = 3 + n * per_ref
+        found[n] = sorted(set().union(*(unsafe(start + i) for i in range(per_ref))))
+    return found
+
+
+def _outside(either, atoms: list[str]) -> list:
+    return [either.c.atom.not_in(atoms)] if atoms else []
+
+
+def fetch_scores(session: Session, view: EvaluatorView, cohort: CohortFilter,
+                 instrument: Instrument) -> CohortScores:
+    """The cohort's intake and exit scores, aggregated by the database.
+
+    From `_either`: per ref, how many participants of each (recoded) gender had each
+    (intake, exit) combination, with their days summed; per intake period × gender, how
+    many had both assessments, with their days summed; and how many participants there are.
+    Each figure leaves out the atoms whose part of it is smaller than k (`_unsafe_by_figure`,
+    one grouped query before the aggregate).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        # Compiling this short query to machine code costs more than it saves.
+        session.exec(text("SET LOCAL jit = off"))
+    refs = reported_refs(instrument)
+    everyone = instrument.method.counts_levels
+    either = _either(view, cohort, instrument, refs)
+    unsafe = _unsafe_by_figure(session, either, refs, view.k, everyone)
+    nothing, no_period = null().cast(Float), null().cast(String)
     counted = [] if everyone else [either.c.days.is_not(None)]
     branches = [
-        select(literal(n), either.c.gender, nothing, either.c[f"before_{n}"], either.c[f"after_{n}"],
+        select(literal(n), either.c.gender, no_period, either.c[f"before_{n}"], either.c[f"after_{n}"],
                func.count(), func.sum(either.c.days))
-        .where(*counted)
+        .where(*counted, *_outside(either, unsafe[n]))
         .group_by(either.c.gender, either.c[f"before_{n}"], either.c[f"after_{n}"])
         for n in range(len(refs))
     ]
     branches.append(
         select(literal(YEARS), either.c.gender, either.c.year, nothing, nothing,
                func.count(either.c.days), func.sum(either.c.days))
+        .where(*_outside(either, unsafe[YEARS]))
         .group_by(either.c.gender, either.c.year))
-    branches.append(select(literal(PARTICIPANTS), null(), nothing, nothing, nothing, func.count(), nothing)
-                    .select_from(either))
+    branches.append(select(literal(PARTICIPANTS), null(), no_period, nothing, nothing, func.count(), nothing)
+                    .select_from(either).where(*_outside(either, unsafe[PARTICIPANTS])))
     rows = session.exec(union_all(*branches)).all()
     return _cohort_scores(rows, refs)
 
 
 def _cohort_scores(rows, refs: list[str]) -> CohortScores:
-    """The aggregate rows (ref index, YEARS or PARTICIPANTS; gender, year, intake score, exit
-    score, participants, days summed) as CohortScores."""
+    """The aggregate rows (ref index, YEARS or PARTICIPANTS; gender, period, intake score,
+    exit score, participants, days summed) as CohortScores."""
     def floats(values) -> np.ndarray:
         return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
 
@@ -231,7 +300,7 @@ def _cohort_scores(rows, refs: list[str]) -> CohortScores:
     return CohortScores(
         participants=sum(int(r[5]) for r in by_ref.get(PARTICIPANTS, [])),
         pairs=pairs,
-        years=YearCounts(year=np.array([int(r[2]) for r in years], dtype=int),
+        years=YearCounts(year=np.array([str(r[2]) for r in years], dtype=object),
                          gender=np.array([r[1] for r in years], dtype=object),
                          n=np.array([int(r[5]) for r in years], dtype=int),
                          days=floats(r[6] for r in years)),
@@ -251,16 +320,18 @@ def reliable_change_sd(instrument: Instrument) -> dict[str, float]:
     return {}
 
 
-def funnel_counts(session: Session, cohort: CohortFilter) -> dict[str, list[int]]:
-    """Per unit: registered, and with any completed stored assessment (a stored score) at
-    intake, exit and follow-up, in one grouped query over the (participant, occasion kind)
-    index of the stored scores."""
+def funnel_counts(session: Session, view: EvaluatorView,
+                  cohort: CohortFilter) -> dict[str, list[int]]:
+    """Per (recoded) unit: registered, and with any completed stored assessment (a stored
+    score) at intake, exit and follow-up. Grouped by unit and atom in one query over the
+    (participant, occasion kind) index of the stored scores; each stage is summed over the
+    atoms whose part of it holds 0 or at least k people."""
     kinds = (OccasionKind.INTAKE, OccasionKind.EXIT, OccasionKind.FOLLOW_UP)
     # A narrowed cohort reads only its own people's scores; a whole organisation is cheaper
     # read in one pass than through that restriction.
     members = ([AssessmentScore.participant_id.in_(
         select(Participant.id).join(Unit, Unit.id == Participant.unit_id)
-        .where(*participant_conditions(cohort)))] if cohort.narrows_people() else [])
+        .where(*participant_conditions(view, cohort)))] if cohort.narrows_people() else [])
     done = (
         select(AssessmentScore.participant_id,
                *[func.max(case((AssessmentScore.occasion_kind == kind.value, 1), else_=0)).label(kind.value)
@@ -269,16 +340,22 @@ def funnel_counts(session: Session, cohort: CohortFilter) -> dict[str, list[int]
         .group_by(AssessmentScore.participant_id)
         .subquery("done")
     )
+    unit, atom = label_expression(view, "unit"), atom_expression(view)
     query = (
-        select(Unit.name, func.count(Participant.id),
+        select(unit, atom, func.count(Participant.id),
                *[func.coalesce(func.sum(done.c[kind.value]), 0) for kind in kinds])
         .join(Unit, Unit.id == Participant.unit_id)
         .outerjoin(done, done.c.participant_id == Participant.id)
-        .where(*participant_conditions(cohort))
-        .group_by(Unit.name)
-        .order_by(Unit.name)
+        .where(*participant_conditions(view, cohort))
+        .group_by(unit, atom)
     )
-    return {row[0]: [int(v) for v in row[1:]] for row in session.exec(query).all()}
+    stages: dict[str, list[dict]] = {}
+    for name, atom_key, *counts in session.exec(query).all():
+        parts = stages.setdefault(name, [{} for _ in range(1 + len(kinds))])
+        for stage, n in zip(parts, counts, strict=True):
+            stage[atom_key] = int(n)
+    return {name: [safe_sum(stage, view.k) for stage in stages[name]]
+            for name in sorted(stages)}
 
 
 @dataclass
@@ -292,6 +369,7 @@ class Dashboard:
     """Everything the cohort page shows, already suppressed."""
 
     instrument: Instrument
+    view: EvaluatorView
     participants: int
     refs: list[str]
     rows: list
@@ -314,8 +392,8 @@ def goals_of(session: Session, organisation_id: int) -> list[ProgrammeGoal]:
         ProgrammeGoal.organisation_id == organisation_id).order_by(ProgrammeGoal.id)).all())
 
 
-def goal_reports(session: Session, cohort: CohortFilter, threshold: int,
-                 scores_of) -> list[GoalReport]:
+def goal_reports(session: Session, cohort: CohortFilter, threshold: int, scores_of,
+                 groups: list[str]) -> list[GoalReport]:
     """Each programme goal of the organisation against the cohort's result, by gender."""
     reports = []
     for goal in goals_of(session, cohort.organisation_id):
@@ -328,40 +406,45 @@ def goal_reports(session: Session, cohort: CohortFilter, threshold: int,
         if ref not in scores.pairs:
             continue
         s_diff = reliable_change_sd(instrument).get(ref) if goal.measure == "reliable_improvement" else None
-        cells = goal_result(scores.pairs[ref], target_percent=goal.target_percent,
+        cells = goal_result(scores.pairs[ref], groups, target_percent=goal.target_percent,
                             threshold=threshold, s_diff=s_diff, rci_threshold=RCI_THRESHOLD)
         reports.append(GoalReport(goal, cells))
     return reports
 
 
-def dashboard(session: Session, cohort: CohortFilter, threshold: int) -> Dashboard:
+def dashboard(session: Session, cohort: CohortFilter, threshold: int,
+              view: EvaluatorView | None = None) -> Dashboard:
     """Fetch and compute the whole cohort page for one instrument."""
+    view = view or view_of(session, cohort.organisation_id, threshold)
     instrument = instruments.latest(cohort.instrument_key or DEFAULT_INSTRUMENT)
+    groups = view.labels("gender")
     cache: dict[str, CohortScores] = {}
 
     def scores_of(which: Instrument) -> CohortScores:
         if which.key not in cache:
-            cache[which.key] = fetch_scores(session, cohort, which)
+            cache[which.key] = fetch_scores(session, view, cohort, which)
         return cache[which.key]
 
     scores = scores_of(instrument)
     refs = reported_refs(instrument)
-    rows = area_table(scores, refs, threshold, reliable_change_sd(instrument), RCI_THRESHOLD)
+    rows = area_table(scores, refs, threshold, groups, reliable_change_sd(instrument),
+                      RCI_THRESHOLD)
     levels = None
     if instrument.method.counts_levels:
         scale = instrument.scale_of(instrument.scored_items[0])
-        levels = level_table(scores, refs, scale.min, scale.max, threshold)
+        levels = level_table(scores, refs, scale.min, scale.max, threshold, groups)
     return Dashboard(
         instrument=instrument,
+        view=view,
         participants=len(scores),
         refs=refs,
         rows=rows,
-        groups=visible_groups(rows),
-        years=year_table(scores.years, threshold),
+        groups=visible_groups(rows, groups),
+        years=year_table(scores.years, threshold, groups),
         levels=levels,
-        funnel=funnel_table(funnel_counts(session, cohort), threshold),
-        goals=goal_reports(session, cohort, threshold, scores_of),
-        not_comparable=not_comparable_count(session, cohort, instrument),
+        funnel=funnel_table(funnel_counts(session, view, cohort), threshold),
+        goals=goal_reports(session, cohort, threshold, scores_of, groups),
+        not_comparable=not_comparable_count(session, view, cohort, instrument),
     )
 
 
@@ -371,15 +454,3 @@ def organisations_for(session: Session, *, role: str, organisation_id: int) -> l
     if role != "admin":
         query = query.where(Organisation.id == organisation_id)
     return list(session.exec(query).all())
-
-
-def units_of(session: Session, organisation_id: int) -> list[Unit]:
-    return list(session.exec(select(Unit).where(Unit.organisation_id == organisation_id)
-                             .order_by(Unit.name)).all())
-
-
-def intake_years(session: Session, organisation_id: int) -> list[int]:
-    """Intake years that occur in the organisation, newest first, for the filter."""
-    query = (select(intake_year_of()).distinct().join(Unit, Unit.id == Participant.unit_id)
-             .where(Unit.organisation_id == organisation_id))
-    return sorted((int(y) for y in session.exec(query).all() if y is not None), reverse=True)

@@ -16,11 +16,13 @@ from sqlmodel import Session, select
 
 from .. import instruments
 from ..exports.archive import datapackage, json_text, readme, write_spss, zip_stream
-from ..exports.columns import OTHER_UNIT, background_columns, long_columns, wide_columns
-from ..exports.rows import answer_rows, long_rows, unit_labels, wide_rows
+from ..exports.columns import background_columns, long_columns, wide_columns
+from ..exports.rows import answer_rows, long_rows, wide_rows
 from ..models import EvaluationProject
 from .audit import record
-from .cohort import CohortFilter, current_instruments
+from .cohort import CohortFilter, cohort_size, current_instruments
+from .disclosure import QUASI_IDENTIFIERS, view_of
+from .errors import N_, DomainError
 
 LAYOUTS = ("long", "wide")
 
@@ -53,12 +55,31 @@ class Export:
         return size
 
 
+class CannotExport(DomainError):
+    """The export cannot be made as asked (an unknown group, or nobody to export)."""
+
+    message = N_("This selection cannot be exported.")
+
+
+def _check_cohort(session: Session, cohort: CohortFilter, threshold: int) -> None:
+    """Only the organisation's k-anonymous groups, and never an empty file."""
+    view = view_of(session, cohort.organisation_id, threshold)
+    for name, label in cohort.chosen().items():
+        if label is not None and label not in view.labels(name):
+            raise CannotExport(N_("There is no group %(group)s to choose for %(name)s."),
+                               group=label, name=name)
+    if cohort_size(session, view, cohort) < view.k:
+        raise CannotExport(N_("The selection has fewer than %(k)s participants and cannot be "
+                              "exported."), k=view.k)
+
+
 def start_export(session: Session, cohort: CohortFilter, *, evaluation: str, layout: str,
                  threshold: int, staff_id: int | None = None, ip: str | None = None,
                  via: str = "web") -> Export:
-    """Record the export and return it ready to stream."""
+    """Record the export and return it ready to stream; raises CannotExport."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}")
+    _check_cohort(session, cohort, threshold)
     project = evaluation_project(session, organisation_id=cohort.organisation_id, name=evaluation)
     details = {"evaluation": evaluation, "layout": layout, "via": via, "filters": cohort.as_details()}
     record(session, action="export", staff_id=staff_id, ip=ip, object_type="evaluation_project",
@@ -77,18 +98,18 @@ def _zip_chunks(session: Session, cohort: CohortFilter, secret: str, evaluation:
     chosen = [instruments.latest(cohort.instrument_key)] if cohort.instrument_key \
         else current_instruments()
     keys = [i.key for i in chosen]
-    units = unit_labels(session, cohort, threshold)
-    unit_names = sorted(set(units.values()) | {OTHER_UNIT})
-    wide = background_columns(unit_names) + [c for i in chosen for c in wide_columns(i)]
+    view = view_of(session, cohort.organisation_id, threshold)
+    labels = {name: view.labels(name) for name in QUASI_IDENTIFIERS}
+    wide = background_columns(labels) + [c for i in chosen for c in wide_columns(i)]
     wide_names = [c.name for c in wide]
 
     def wide_data():
-        return wide_rows(answer_rows(session, cohort, keys), secret, units, wide_names)
+        return wide_rows(answer_rows(session, view, cohort, keys), secret, wide_names)
 
     def long_data():
-        return long_rows(answer_rows(session, cohort, keys), secret, units)
+        return long_rows(answer_rows(session, view, cohort, keys), secret)
 
-    columns, rows = (long_columns(unit_names, chosen), long_data) if layout == "long" else (wide, wide_data)
+    columns, rows = (long_columns(labels, chosen), long_data) if layout == "long" else (wide, wide_data)
     csv_name, sav_name = f"stegvis-{layout}.csv", "stegvis-wide.sav"
     details = {"evaluation": evaluation, "layout": layout, **cohort.as_details()}
     files = {

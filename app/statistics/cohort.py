@@ -53,8 +53,8 @@ class PairCounts:
                 counts[int(value)] = counts.get(int(value), 0) + int(n)
         return counts
 
-    def pairs_by_gender(self) -> list[int]:
-        return [int(self.n[self.complete(g)].sum()) for g in GENDERS]
+    def pairs_by_gender(self, groups: Sequence[str] = GENDERS) -> list[int]:
+        return [int(self.n[self.complete(g)].sum()) for g in groups]
 
     def arrays(self, group: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The group's complete pairs one per participant (intake, exit, days): the mean days
@@ -97,24 +97,30 @@ class AreaRow:
     cells: Mapping[str, PairedSummary | None]
 
 
-def _hidden_by_group(counts: Sequence[int], threshold: int) -> dict[str, bool]:
-    """Suppress one line: the gender categories with "all" as the shown total."""
-    result = protect_table([counts], threshold, column_totals=False)
-    hidden = dict(zip(GENDERS, result.cells[0].tolist(), strict=True))
+def _hidden_by_group(pairs: PairCounts, threshold: int,
+                     groups: Sequence[str] = GENDERS) -> dict[str, bool]:
+    """Suppress one line: the gender groups with "all" as the shown total (with no gender
+    breakdown at all, "all" alone)."""
+    if not groups:
+        return {ALL: bool(protect_table([[int(pairs.n[pairs.complete(ALL)].sum())]], threshold,
+                                        row_totals=False, column_totals=False).cells[0, 0])}
+    result = protect_table([pairs.pairs_by_gender(groups)], threshold, column_totals=False)
+    hidden = dict(zip(groups, result.cells[0].tolist(), strict=True))
     hidden[ALL] = bool(result.row_totals[0])
     return hidden
 
 
 def area_table(scores: CohortScores, refs: Sequence[str], threshold: int,
-               s_diff: Mapping[str, float] | None = None, rci_threshold: float = 1.96) -> list[AreaRow]:
+               groups: Sequence[str] = GENDERS, s_diff: Mapping[str, float] | None = None,
+               rci_threshold: float = 1.96) -> list[AreaRow]:
     """Intake mean, exit mean, change, % change, n pairs, mean days, shares and effect size
     for every ref and gender group; `s_diff` gives refs with a reliable change index."""
     rows = []
     for ref in refs:
         pairs = scores.pairs[ref]
-        hidden = _hidden_by_group(pairs.pairs_by_gender(), threshold)
+        hidden = _hidden_by_group(pairs, threshold, groups)
         cells = {}
-        for group in (*GENDERS, ALL):
+        for group in (*groups, ALL):
             if hidden[group]:
                 cells[group] = None
                 continue
@@ -124,11 +130,13 @@ def area_table(scores: CohortScores, refs: Sequence[str], threshold: int,
     return rows
 
 
-def visible_groups(rows: Sequence[AreaRow]) -> list[str]:
-    """Women, men, any other category with at least one shown cell, then all."""
-    extra = [g for g in GENDERS if g not in ALWAYS_SHOWN
+def visible_groups(rows: Sequence[AreaRow], groups: Sequence[str] = GENDERS) -> list[str]:
+    """Women and men (when gender is a breakdown at all), any other group with at least one
+    shown cell, then all."""
+    always = [g for g in ALWAYS_SHOWN if g in groups]
+    extra = [g for g in groups if g not in ALWAYS_SHOWN
              and any(row.cells.get(g) is not None for row in rows)]
-    return [*ALWAYS_SHOWN, *extra, ALL]
+    return [*always, *extra, ALL]
 
 
 @dataclass(frozen=True)
@@ -139,21 +147,24 @@ class YearCell:
 
 @dataclass(frozen=True)
 class YearTable:
-    """Pairs and mean days between intake and exit per intake year × gender, with margins."""
+    """Pairs and mean days between intake and exit per intake period × gender, with margins."""
 
-    years: list[int]
-    cells: Mapping[tuple[int | str, str], YearCell | None]  # (year or ALL, group)
+    years: list[str]
+    cells: Mapping[tuple[str, str], YearCell | None]  # (period or ALL, group)
 
 
-def year_table(counts: YearCounts, threshold: int) -> YearTable:
-    """MAP2020's "203 days on average, 69 participants (all); 185 days (2017) …" by gender."""
-    years = sorted({int(y) for y in counts.year})
-    matrix = np.zeros((len(years), len(GENDERS)), dtype=int)
-    days = np.zeros((len(years), len(GENDERS)))
+def year_table(counts: YearCounts, threshold: int, groups: Sequence[str] = GENDERS) -> YearTable:
+    """MAP2020's "203 days on average, 69 participants (all); 185 days (2017) …" by gender.
+    Periods are labels (a year, or a period when years are pooled)."""
+    years = sorted({str(y) for y in counts.year})
+    columns = list(groups) or [ALL]
+    matrix = np.zeros((len(years), len(columns)), dtype=int)
+    days = np.zeros((len(years), len(columns)))
     for year, gender, n, total in zip(counts.year, counts.gender, counts.n, counts.days, strict=True):
-        if gender in GENDERS:
-            matrix[years.index(int(year)), GENDERS.index(gender)] += int(n)
-            days[years.index(int(year)), GENDERS.index(gender)] += float(total)
+        column = gender if gender in columns else ALL if columns == [ALL] else None
+        if column is not None:
+            matrix[years.index(str(year)), columns.index(column)] += int(n)
+            days[years.index(str(year)), columns.index(column)] += float(total)
     hidden = protect_table(matrix, threshold)
     cells: dict = {}
 
@@ -161,10 +172,10 @@ def year_table(counts: YearCounts, threshold: int) -> YearTable:
         return YearCell(int(n), float(total / n) if n else None)
 
     for r, y in enumerate(years):
-        for c, g in enumerate(GENDERS):
+        for c, g in enumerate(columns):
             cells[(y, g)] = None if hidden.cells[r, c] else cell(matrix[r, c], days[r, c])
         cells[(y, ALL)] = None if hidden.row_totals[r] else cell(matrix[r].sum(), days[r].sum())
-    for c, g in enumerate(GENDERS):
+    for c, g in enumerate(columns):
         cells[(ALL, g)] = None if hidden.column_totals[c] else cell(matrix[:, c].sum(), days[:, c].sum())
     cells[(ALL, ALL)] = None if hidden.grand_total else cell(matrix.sum(), days.sum())
     return YearTable(years, cells)
@@ -192,7 +203,7 @@ def _suppressed_distribution(counts: Mapping[int, int], minimum: int, maximum: i
 
 
 def level_table(scores: CohortScores, refs: Sequence[str], minimum: int, maximum: int,
-                threshold: int) -> list[LevelRow]:
+                threshold: int, groups: Sequence[str] = GENDERS) -> list[LevelRow]:
     """CEFR: level distribution per skill at intake and exit, share up ≥ 1 level by group."""
     rows = []
     for ref in refs:
@@ -201,9 +212,9 @@ def level_table(scores: CohortScores, refs: Sequence[str], minimum: int, maximum
                                                     threshold)
         exit_, exit_n = _suppressed_distribution(pairs.distribution("exit"), minimum, maximum,
                                                  threshold)
-        hidden = _hidden_by_group(pairs.pairs_by_gender(), threshold)
+        hidden = _hidden_by_group(pairs, threshold, groups)
         moving = {g: None if hidden[g] else share_moving_up(*pairs.arrays(g)[:2])
-                  for g in (*GENDERS, ALL)}
+                  for g in (*groups, ALL)}
         rows.append(LevelRow(ref, intake, exit_, intake_n, exit_n, moving))
     return rows
 
@@ -238,12 +249,13 @@ class GoalCell:
     met: bool
 
 
-def goal_result(pairs: PairCounts, *, target_percent: float, threshold: int,
-                s_diff: float | None = None, rci_threshold: float = 1.96) -> dict[str, GoalCell | None]:
+def goal_result(pairs: PairCounts, groups: Sequence[str] = GENDERS, *, target_percent: float,
+                threshold: int, s_diff: float | None = None,
+                rci_threshold: float = 1.96) -> dict[str, GoalCell | None]:
     """Share with any increase (or, given `s_diff`, reliable improvement) vs the goal, by group."""
-    hidden = _hidden_by_group(pairs.pairs_by_gender(), threshold)
+    hidden = _hidden_by_group(pairs, threshold, groups)
     result: dict[str, GoalCell | None] = {}
-    for group in (*GENDERS, ALL):
+    for group in (*groups, ALL):
         if hidden[group]:
             result[group] = None
             continue

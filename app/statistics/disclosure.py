@@ -51,12 +51,16 @@ SUPPRESSION_WEIGHT = 40.0
 class Hierarchy:
     """How one quasi-identifier can be coarsened. `levels[i]` maps each original value to its
     label at level i: level 0 keeps the values (labels are the values as text), the last
-    level puts everyone in one group. `weight` is what one level up costs the evaluator
-    (gender is the breakdown programmes report to the ESF: kept as long as possible)."""
+    level puts everyone in one group. `costs[i]` is what level i costs the evaluator (gender
+    is the breakdown programmes report to the ESF: pooling its small categories is cheap,
+    losing women and men is not); by default one per level."""
 
     name: str
     levels: tuple[Mapping[Hashable, str], ...]
-    weight: float = 1.0
+    costs: tuple[float, ...] = ()
+
+    def cost(self, level: int) -> float:
+        return self.costs[level] if self.costs else float(level)
 
     def label(self, level: int, value: Hashable) -> str:
         return self.levels[level][value]
@@ -123,8 +127,8 @@ def k_anonymise(records: Sequence[Mapping[str, Hashable]], hierarchies: Sequence
 
     Full-domain generalisation searched over the whole lattice of levels (a few hundred
     nodes for our five quasi-identifiers), on distinct combinations rather than records, so
-    100,000 participants cost what their few thousand combinations cost. Cost: the weighted
-    levels plus SUPPRESSION_WEIGHT × the share left out. The top of the lattice (everyone in
+    100,000 participants cost what their few thousand combinations cost. Cost: the levels'
+    costs plus SUPPRESSION_WEIGHT × the share left out. The top of the lattice (everyone in
     one atom) always qualifies when there are at least k records; with fewer, everyone is
     left out.
     """
@@ -135,15 +139,16 @@ def k_anonymise(records: Sequence[Mapping[str, Hashable]], hierarchies: Sequence
     total = sum(combos.values())
     best: tuple[float, tuple[int, ...], int] | None = None
     for levels in itertools.product(*(range(len(h.levels)) for h in hierarchies)):
-        cost = sum(h.weight * level for h, level in zip(hierarchies, levels, strict=True))
+        cost = sum(h.cost(level) for h, level in zip(hierarchies, levels, strict=True))
         if best is not None and cost >= best[0]:
             continue
         small = sum(n for n in _classes(combos, hierarchies, levels).values() if n < k)
-        if small > max_suppressed_share * total and small < total:
+        if small > max_suppressed_share * total:
             continue
         cost += SUPPRESSION_WEIGHT * (small / total if total else 0.0)
         if best is None or cost < best[0]:
             best = (cost, levels, small)
+    # Nothing within the budget: fewer than k people in all, and everyone is left out.
     levels = best[1] if best else tuple(len(h.levels) - 1 for h in hierarchies)
     classes = _classes(combos, hierarchies, levels)
     recoding = Recoding(hierarchies, levels, frozenset(), k, total)

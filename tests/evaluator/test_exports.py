@@ -15,7 +15,7 @@ from sqlmodel import select
 from app.exports.rows import pseudonym
 from app.models import AuditEvent, Organisation
 from app.services.cohort import CohortFilter
-from app.services.exports import start_export
+from app.services.exports import CannotExport, start_export
 
 from .. import factories
 from .cohort_data import add_assessment, wheel
@@ -26,14 +26,16 @@ INTAKE = date(2024, 3, 14)
 
 @pytest.fixture
 def cohort(session):
-    """Six people in a big unit, two in a small one, with names, codes, birth years, free text
-    and a discussion-only assessment that must never be exported."""
+    """Sixteen people in a big unit (eight women, eight men), one in a small one, with names, codes,
+    birth years, free text and a discussion-only assessment that must never be exported.
+    With k = 5 the person of the small unit is left out (their unit holds fewer than k) and
+    age bands are widened; returns the big unit, the sixteen exported and the one left out."""
     big = factories.make_unit(session, name="Vård och omsorg")
     small = factories.make_unit(session, organisation=None, name="Lilla enheten",
                                 organisation_id=big.organisation_id)
     people = []
-    for index in range(8):
-        unit = big if index < 6 else small
+    for index in range(17):
+        unit = big if index < 16 else small
         person = factories.make_participant(
             session, unit=unit, gender="woman" if index % 2 else "man", birth_year=1958 + index,
             display_name=f"Anna Hemligsson {index}", intake_date=INTAKE)
@@ -44,7 +46,7 @@ def cohort(session):
         add_assessment(session, person, "follow_up", "health_wheel", {"sleep": 3}, on=date(2025, 1, 2),
                        storage="discussion_only")
         people.append(person)
-    return big, people
+    return big, people[:16], people[16]
 
 
 def run_export(session, organisation_id, *, evaluation="Utvärdering 2026", layout="wide", **filters):
@@ -59,7 +61,7 @@ def read_csv(archive: zipfile.ZipFile, name: str) -> list[dict]:
 
 @pytest.mark.parametrize("layout", ["long", "wide"])
 def test_no_identifying_value_anywhere_in_the_zip(session, cohort, layout):
-    unit, people = cohort
+    unit, people, left_out = cohort
     archive = run_export(session, unit.organisation_id, layout=layout)
     assert sorted(archive.namelist()) == sorted(
         ["datapackage.json", "README.txt", f"stegvis-{layout}.csv", "stegvis-wide.sav"])
@@ -77,12 +79,44 @@ def test_no_identifying_value_anywhere_in_the_zip(session, cohort, layout):
                    for row in rows for key, cell in row.items())
     # discussion-only answers (the follow-up health wheel) are never exported
     assert not any(row["occasion"] == "follow_up" for row in rows)
-    assert {row["unit"] for row in rows} == {"Vård och omsorg", "other"}  # the small unit merged
-    assert {row["age_band"] for row in rows} == {"45-64", "65+"}  # born 1958–1965, intake 2024
+    assert {row["unit"] for row in rows} == {"Vård och omsorg"}  # the unit of one: left out
+    assert pseudonym_of(session, unit.organisation_id, left_out) not in {r["pseudonym"] for r in rows}
+    assert {row["age_band"] for row in rows} == {"45+"}  # born 1958–1973: bands widened
+
+
+QUASI_IDENTIFIER_COLUMNS = ("unit", "intake_period", "gender", "age_band", "exit_reason")
+
+
+@pytest.mark.parametrize("layout", ["long", "wide"])
+def test_every_combination_of_quasi_identifiers_covers_at_least_k_people(session, cohort, layout):
+    unit, *_ = cohort
+    rows = read_csv(run_export(session, unit.organisation_id, layout=layout), f"stegvis-{layout}.csv")
+    people: dict[tuple, set] = {}
+    for row in rows:
+        people.setdefault(tuple(row[c] for c in QUASI_IDENTIFIER_COLUMNS), set()).add(row["pseudonym"])
+    assert people and all(len(found) >= 5 for found in people.values()), people
+
+
+def test_a_selection_of_fewer_than_k_cannot_be_exported(session):
+    unit = factories.make_unit(session)
+    for _ in range(4):
+        person = factories.make_participant(session, unit=unit, intake_date=INTAKE)
+        add_assessment(session, person, "intake", "work_wheel", wheel(4), on=INTAKE)
+    with pytest.raises(CannotExport, match="fewer than 5"):
+        run_export(session, unit.organisation_id)
+    with pytest.raises(CannotExport, match="no group"):
+        run_export(session, unit.organisation_id, unit="Lilla enheten")
+
+
+def pseudonym_of(session, organisation_id: int, person) -> str:
+    from app.services.exports import evaluation_project
+
+    project = evaluation_project(session, organisation_id=organisation_id, name="Utvärdering 2026")
+    return pseudonym(project.secret, person.id)
 
 
 def test_free_text_becomes_a_flag(session, cohort):
-    unit, _ = cohort
+    unit, *_ = cohort
     wide = read_csv(run_export(session, unit.organisation_id, layout="wide"), "stegvis-wide.csv")
     intake = [row for row in wide if row["occasion"] == "intake"]
     assert {row["work_wheel_other_text_given"] for row in intake} == {"true"}
@@ -96,7 +130,7 @@ def test_free_text_becomes_a_flag(session, cohort):
 
 
 def test_pseudonyms_are_stable_within_and_different_across_evaluations(session, cohort):
-    unit, people = cohort
+    unit, people, _ = cohort
     first = read_csv(run_export(session, unit.organisation_id, evaluation="A"), "stegvis-wide.csv")
     again = read_csv(run_export(session, unit.organisation_id, evaluation="A"), "stegvis-wide.csv")
     other = read_csv(run_export(session, unit.organisation_id, evaluation="B"), "stegvis-wide.csv")
@@ -113,7 +147,7 @@ def test_pseudonym_is_hmac_sha256_of_the_participant_id():
 
 @pytest.mark.parametrize("layout", ["long", "wide"])
 def test_datapackage_validates_with_frictionless(session, cohort, tmp_path, layout):
-    unit, _ = cohort
+    unit, *_ = cohort
     run_export(session, unit.organisation_id, layout=layout).extractall(tmp_path)
     report = validate(str(tmp_path / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
@@ -129,7 +163,7 @@ def test_datapackage_validates_with_frictionless(session, cohort, tmp_path, layo
 
 
 def test_spss_file_carries_variable_and_value_labels(session, cohort, tmp_path):
-    unit, _ = cohort
+    unit, *_ = cohort
     run_export(session, unit.organisation_id, layout="wide").extractall(tmp_path)
     frame, meta = pyreadstat.read_sav(str(tmp_path / "stegvis-wide.sav"), user_missing=True)
     labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
@@ -139,11 +173,11 @@ def test_spss_file_carries_variable_and_value_labels(session, cohort, tmp_path):
     assert "cefr_total" in meta.variable_value_labels  # level names: preA1 … C2
     exit_health = frame.loc[frame["occasion"] == "exit", "work_wheel_health"]
     assert set(exit_health) == {-9.0}  # skipped, as a declared missing code
-    assert len(frame) == 16
+    assert len(frame) == 32  # sixteen people × intake and exit
 
 
 def test_every_export_is_audited_with_its_filters(session, cohort):
-    unit, _ = cohort
+    unit, *_ = cohort
     run_export(session, unit.organisation_id, gender="woman", layout="long")
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "export")).one()
     assert event.details["filters"]["gender"] == "woman"
@@ -151,9 +185,9 @@ def test_every_export_is_audited_with_its_filters(session, cohort):
 
 
 def test_download_from_the_dashboard(client, session, cohort, login_as):
-    unit, _ = cohort
+    unit, *_ = cohort
     login_as("evaluator", units=[unit])
-    response = client.post(f"/evaluator/export?gender=woman&unit={unit.id}",
+    response = client.post(f"/evaluator/export?gender=woman&unit={unit.name}",
                            data={"evaluation": "ESF", "layout": "wide"})
     assert response.status_code == 200 and response.mimetype == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.data))
@@ -161,7 +195,7 @@ def test_download_from_the_dashboard(client, session, cohort, login_as):
 
 
 def test_export_command(app, session, cohort, tmp_path):
-    unit, _ = cohort
+    unit, *_ = cohort
     out = tmp_path / "export.zip"
     name = session.get(Organisation, unit.organisation_id).name
     result = app.test_cli_runner().invoke(args=[

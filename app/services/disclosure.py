@@ -1,0 +1,202 @@
+"""An organisation's participants as evaluators may see them: every page, chart, goal,
+funnel, tables download and export asks this module which groups exist (`view_of`) and how
+to select them in SQL, so the guarantee of `app.statistics.disclosure` holds everywhere.
+
+The quasi-identifiers and how each is coarsened (each level has a cost for the evaluator,
+`COSTS`: pooling gender's small categories is cheap, losing women and men almost never
+worth it; leaving up to a tenth of the people out is preferred to that):
+
+| name | recorded as | coarser | coarsest |
+| --- | --- | --- | --- |
+| unit | its name | small units pooled into "other units" (< k, then < 3k) | all units |
+| period | intake year | two-year periods (2025–2026) | all years |
+| gender | five categories | woman, man, other or not recorded | everyone |
+| age_band | six bands | 15–24, 25–44, 45 and over | all ages |
+| exit_reason | seven reasons, or still in the programme | work or studies, another reason, in the programme | left, in the programme → everyone |
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import String, case, cast, extract, func, literal
+from sqlmodel import Session, select
+
+from ..models import ExitReason, Gender, Participant, Unit
+from ..statistics.age import AGE_BANDS, age_band, birth_years_for
+from ..statistics.disclosure import Hierarchy, Recoding, k_anonymise
+
+QUASI_IDENTIFIERS = ("unit", "period", "gender", "age_band", "exit_reason")
+EVERYONE = "all"
+OTHER_UNITS = "other_units"
+OTHER_GENDER = "other_or_not_recorded"
+UNKNOWN_AGE = "unknown"
+IN_PROGRAMME = "in_programme"
+LEFT = "left"
+WORK_OR_STUDIES = "work_or_studies"
+OTHER_REASON = "other_reason"
+WIDE_AGE_BANDS = {"15-19": "15-24", "20-24": "15-24", "25-29": "25-44", "30-44": "25-44",
+                  "45-64": "45+", "65+": "45+", UNKNOWN_AGE: UNKNOWN_AGE}
+COSTS = {"unit": (0, 2, 3, 5), "period": (0, 1, 3), "gender": (0, 1, 100),
+         "age_band": (0, 1, 2), "exit_reason": (0, 0.5, 1, 2)}
+
+
+@dataclass(frozen=True)
+class EvaluatorView:
+    """The organisation's recoding and who it leaves out of every figure."""
+
+    organisation_id: int
+    recoding: Recoding
+    small_atoms: frozenset[tuple[str, ...]]  # combinations left out (fewer than k people)
+    left_out: int
+    left_out_by: Mapping[str, int]  # per quasi-identifier value that made them small: {"gender": 3}
+    present: Mapping[str, tuple[str, ...]]  # labels someone shown has, per quasi-identifier
+
+    @property
+    def k(self) -> int:
+        return self.recoding.k
+
+    def labels(self, name: str) -> list[str]:
+        """What an evaluator can choose for `name`: groups of at least k people, in the
+        hierarchy's order (none when everyone is in one group)."""
+        return [label for label in self.recoding.labels(name)
+                if label != EVERYONE and label in self.present[name]]
+
+
+def _records(session: Session, organisation_id: int) -> list[dict[str, Hashable]]:
+    rows = session.exec(
+        select(Participant.id, Participant.unit_id, Participant.intake_date, Participant.gender,
+               Participant.birth_year, Participant.exit_reason)
+        .join(Unit, Unit.id == Participant.unit_id).where(Unit.organisation_id == organisation_id)
+    ).all()
+    return [{"id": pid, "unit": unit_id, "period": intake.year, "gender": gender,
+             "age_band": age_band(birth_year, intake.year) or UNKNOWN_AGE,
+             "exit_reason": reason or IN_PROGRAMME}
+            for pid, unit_id, intake, gender, birth_year, reason in rows]
+
+
+def _unit_hierarchy(records, names: Mapping[int, str], k: int) -> Hierarchy:
+    sizes = Counter(record["unit"] for record in records)
+    ids = sorted(names, key=lambda unit_id: names[unit_id])
+
+    def pooled(below: int) -> dict[int, str]:
+        if all(sizes[u] < below for u in ids):  # every unit pooled: that is everyone
+            return dict.fromkeys(ids, EVERYONE)
+        return {u: OTHER_UNITS if sizes[u] < below else names[u] for u in ids}
+
+    return Hierarchy("unit", ({u: names[u] for u in ids}, pooled(k), pooled(3 * k),
+                              dict.fromkeys(ids, EVERYONE)), COSTS["unit"])
+
+
+def _period_hierarchy(records) -> Hierarchy:
+    years = sorted({record["period"] for record in records})
+
+    def period(year: int) -> str:
+        first = year - (year % 2)
+        return f"{first}–{first + 1}"
+
+    return Hierarchy("period", ({y: str(y) for y in years}, {y: period(y) for y in years},
+                                dict.fromkeys(years, EVERYONE)), COSTS["period"])
+
+
+def _hierarchies(records, names: Mapping[int, str], k: int) -> list[Hierarchy]:
+    genders = [g.value for g in Gender]
+    bands = [label for label, _, _ in AGE_BANDS] + [UNKNOWN_AGE]
+    reasons = [r.value for r in ExitReason] + [IN_PROGRAMME]
+    positive = {ExitReason.WORK.value, ExitReason.STUDIES.value}
+    return [
+        _unit_hierarchy(records, names, k),
+        _period_hierarchy(records),
+        Hierarchy("gender", ({g: g for g in genders},
+                             {g: g if g in ("woman", "man") else OTHER_GENDER for g in genders},
+                             dict.fromkeys(genders, EVERYONE)), COSTS["gender"]),
+        Hierarchy("age_band", ({b: b for b in bands}, {b: WIDE_AGE_BANDS[b] for b in bands},
+                               dict.fromkeys(bands, EVERYONE)), COSTS["age_band"]),
+        Hierarchy("exit_reason", (
+            {r: r for r in reasons},
+            {r: r if r == IN_PROGRAMME else WORK_OR_STUDIES if r in positive else OTHER_REASON
+             for r in reasons},
+            {r: r if r == IN_PROGRAMME else LEFT for r in reasons},
+            dict.fromkeys(reasons, EVERYONE)), COSTS["exit_reason"]),
+    ]
+
+
+def view_of(session: Session, organisation_id: int, k: int) -> EvaluatorView:
+    """The k-anonymous recoding of the organisation's participants (see the module table)."""
+    records = _records(session, organisation_id)
+    names = dict(session.exec(select(Unit.id, Unit.name)
+                              .where(Unit.organisation_id == organisation_id)).all())
+    recoding = k_anonymise(records, _hierarchies(records, names, k), k)
+    sizes = Counter(recoding.atom(record) for record in records)
+    small = frozenset(atom for atom, n in sizes.items() if n < k)
+    shared = {name: Counter(recoding.label(name, r[name]) for r in records)
+              for name in QUASI_IDENTIFIERS}
+    left_out_by: Counter = Counter()
+    for index in recoding.suppressed:
+        record = records[index]
+        # What made the person's group small: a quasi-identifier whose value alone is shared
+        # by fewer than k people (gender first: what the page most needs to explain), else
+        # the combination of several.
+        alone = [name for name in ("gender", *QUASI_IDENTIFIERS)
+                 if shared[name][recoding.label(name, record[name])] < k]
+        left_out_by[alone[0] if alone else "combination"] += 1
+    shown = [r for i, r in enumerate(records) if i not in recoding.suppressed]
+    present = {name: tuple({recoding.label(name, r[name]) for r in shown})
+               for name in QUASI_IDENTIFIERS}
+    return EvaluatorView(organisation_id, recoding, small, len(recoding.suppressed),
+                         dict(left_out_by), present)
+
+
+# -- the same recoding in SQL -----------------------------------------------------------------
+
+
+def intake_year_of(column=Participant.intake_date):
+    """The intake year in SQL (both databases)."""
+    return extract("year", column)
+
+
+def label_expression(view: EvaluatorView, name: str):
+    """A SQL expression giving each participant's recoded label for `name` (Participant
+    joined to Unit in the query)."""
+    hierarchy = view.recoding.hierarchy(name)
+    mapping = dict(hierarchy.levels[view.recoding.level_of(name)])
+    if not mapping:  # an organisation without participants: one empty group
+        return literal(EVERYONE)
+    if name == "unit":
+        return case(mapping, value=Participant.unit_id, else_=literal(EVERYONE))
+    if name == "period":
+        return case(mapping, value=intake_year_of(), else_=literal(EVERYONE))
+    if name == "gender":
+        return case(mapping, value=Participant.gender, else_=literal(EVERYONE))
+    if name == "age_band":
+        whens = [(birth_years_for(band, intake_year_of(), Participant.birth_year), mapping[band])
+                 for band, _, _ in AGE_BANDS]
+        return case(*whens, else_=literal(mapping[UNKNOWN_AGE]))
+    return case(mapping, value=func.coalesce(Participant.exit_reason, IN_PROGRAMME),
+                else_=literal(EVERYONE))
+
+
+def atom_expression(view: EvaluatorView):
+    """Each participant's atom as one text: the recoded labels joined by "|"."""
+    parts = [label_expression(view, name) for name in QUASI_IDENTIFIERS]
+    joined = cast(parts[0], String)
+    for part in parts[1:]:
+        joined = joined.concat("|").concat(cast(part, String))
+    return joined
+
+
+def atom_key(atom: tuple[str, ...]) -> str:
+    """An atom as `atom_expression` spells it."""
+    return "|".join(atom)
+
+
+def conditions(view: EvaluatorView, chosen: Mapping[str, str | None]) -> list:
+    """SQL conditions selecting the organisation's participants in the chosen recoded groups,
+    without the people left out (their combination holds fewer than k)."""
+    found = [Unit.organisation_id == view.organisation_id]
+    found += [label_expression(view, name) == label
+              for name, label in chosen.items() if label is not None]
+    if view.small_atoms:
+        found.append(atom_expression(view).not_in([atom_key(a) for a in view.small_atoms]))
+    return found
