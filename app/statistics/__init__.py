@@ -7,11 +7,21 @@ never from home-made formulas.
 """
 from .age import AGE_BANDS, age_band, age_bands, birth_years_for
 from .levels import level_distribution, share_moving_up
-from .paired import EffectSize, PairedSummary, Share, cohens_dz, share, summarise_pairs, wilcoxon_p
+from .paired import (
+    EffectSize,
+    PairedSummary,
+    PValueMethod,
+    Share,
+    TestResult,
+    cohens_dz,
+    share,
+    summarise_pairs,
+    wilcoxon_p,
+)
 from .suppression import suppress
 
 __all__ = [
-    "AGE_BANDS", "EffectSize", "PairedSummary", "Share", "age_band", "age_bands", "birth_years_for",
+    "AGE_BANDS", "EffectSize", "PValueMethod", "PairedSummary", "Share", "TestResult", "age_band", "age_bands", "birth_years_for",
     "cohens_dz", "level_distribution", "share", "share_moving_up", "summarise_pairs",
     "suppress", "wilcoxon_p",
 ]
