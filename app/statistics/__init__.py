@@ -2,8 +2,9 @@
 
 No database, no Flask: the read side (`app.services.cohort`) fetches paired intake/exit
 scores with SQL aggregates and hands numpy arrays to these functions, so every figure an
-evaluator sees can be checked by hand in a test. Inferential statistics come from scipy,
-never from home-made formulas.
+evaluator sees can be checked by hand in a test. Inferential statistics come from scipy;
+the one exact distribution scipy lacks (Wilcoxon with ties) is tested against scipy's
+permutation test.
 """
 from .age import AGE_BANDS, age_band, age_bands, birth_years_for
 from .levels import level_distribution, share_moving_up
@@ -21,7 +22,7 @@ from .paired import (
 from .suppression import suppress
 
 __all__ = [
-    "AGE_BANDS", "EffectSize", "PValueMethod", "PairedSummary", "Share", "TestResult", "age_band", "age_bands", "birth_years_for",
-    "cohens_dz", "level_distribution", "share", "share_moving_up", "summarise_pairs",
-    "suppress", "wilcoxon_p",
+    "AGE_BANDS", "EffectSize", "PValueMethod", "PairedSummary", "Share", "TestResult",
+    "age_band", "age_bands", "birth_years_for", "cohens_dz", "level_distribution", "share",
+    "share_moving_up", "summarise_pairs", "suppress", "wilcoxon_p",
 ]
