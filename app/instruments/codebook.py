@@ -43,6 +43,7 @@ def codebook(instrument: Instrument) -> dict:
                 "skippable": item.skippable,
                 "sensitive": item.sensitive or instrument.sensitive,
                 "names_item": item.names_item,
+                "source": item.source,
             }
         )
     subscales = []
@@ -66,6 +67,8 @@ def codebook(instrument: Instrument) -> dict:
             "method": instrument.scoring.method,
             "description": _text(instrument.scoring.description),
             "max_missing_per_subscale": instrument.scoring.max_missing_per_subscale,
+            "max_missing_total": instrument.scoring.max_missing_total,
+            "min_paired_areas": instrument.scoring.min_paired_areas,
             "median_rounding": instrument.scoring.median_rounding,
             "min_answered": instrument.scoring.min_answered,
             "reliability": instrument.reliability,

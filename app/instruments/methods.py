@@ -21,7 +21,7 @@ from .schema import DefinitionProblem
 from .scoring import Score, Scores, level_name
 
 if TYPE_CHECKING:
-    from .schema import Instrument
+    from .schema import Instrument, Item
 
 
 class ChartKind(StrEnum):
@@ -61,6 +61,9 @@ class ScoringMethod:
     # Table Schema type of the exported total; None when the method has no total.
     total_type: ClassVar[str | None] = "number"
     total_label: ClassVar[TotalLabel] = TotalLabel.TOTAL
+    # The `scoring.*` options this method reads; a definition that sets any other is refused
+    # (`Instrument` checks it), so the codebook never states a rule nobody applies.
+    options: ClassVar[frozenset[str]] = frozenset()
 
     # -- scoring ------------------------------------------------------------------------
 
@@ -85,6 +88,21 @@ class ScoringMethod:
     def headline(self, scores: Scores) -> Score:
         """The value stored under `headline_ref` for one assessment."""
         return scores.total
+
+    def paired_headline(
+        self, instrument: Instrument, before: Mapping[str, Score], after: Mapping[str, Score]
+    ) -> tuple[Score, Score]:
+        """The headline at two occasions of one participant, as a pair to compare.
+
+        By default each occasion stands alone: a total is a total whatever was answered the
+        other time. A method whose headline depends on which items were answered (a wheel's
+        mean) compares like with like instead.
+        """
+        return self._headline_of(instrument, before), self._headline_of(instrument, after)
+
+    def _headline_of(self, instrument: Instrument, items: Mapping[str, Score]) -> Score:
+        subscales, total = self.score(instrument, items)
+        return self.headline(Scores(instrument.key, instrument.version, items, subscales, total))
 
     def reported_refs(self, instrument: Instrument) -> list[str]:
         """The rows of the cohort table: what the headline sums up, then the headline."""
@@ -119,12 +137,28 @@ def method_named(name: str) -> ScoringMethod:
 @register
 class PerItem(ScoringMethod):
     """Each scored item stands alone (the wheels): no subscales and no total. A cohort is
-    summarised by the mean of the answered areas, which goals are set on."""
+    summarised by the mean of the answered areas, which goals are set on.
+
+    A wheel's mean *change* compares like with like: the mean at each occasion is over the
+    areas answered at both, and only when there are at least `scoring.min_paired_areas` of
+    them (None: every area). Otherwise a mean could rise only because a low area was skipped
+    the second time. The free "something else" area (an item another item names, such as
+    work_wheel's `other`, named by `other_text`) is left out: it may be a different thing at
+    each occasion, so its change is no change of one area.
+    """
 
     name = "per_item"
     headline_ref = MEAN_OF_ITEMS
     chart = ChartKind.WHEEL
     total_type = None
+    options = frozenset({"min_paired_areas"})
+
+    def validate(self, instrument):
+        super().validate(instrument)
+        areas = len(compared_areas(instrument))
+        if self.min_paired_areas(instrument) > areas:
+            raise DefinitionProblem("scoring.min_paired_areas",
+                                    f"more than the {areas} areas a mean change compares")
 
     def score(self, instrument, items):
         return {}, None
@@ -133,15 +167,45 @@ class PerItem(ScoringMethod):
         answered = [v for v in scores.items.values() if v is not None]
         return sum(answered) / len(answered) if answered else None
 
+    def min_paired_areas(self, instrument: Instrument) -> int:
+        """How many areas answered at both occasions a mean change needs."""
+        given = instrument.scoring.min_paired_areas
+        return len(compared_areas(instrument)) if given is None else given
+
+    def paired_mean(
+        self, instrument: Instrument, before: Mapping[str, Score], after: Mapping[str, Score]
+    ) -> tuple[float | None, float | None]:
+        """Mean of the earlier and of the later occasion over the areas answered at both
+        (items after reversal, None or absent = skipped); (None, None) below the minimum."""
+        common = [item.key for item in compared_areas(instrument)
+                  if before.get(item.key) is not None and after.get(item.key) is not None]
+        if not common or len(common) < self.min_paired_areas(instrument):
+            return None, None
+        return (sum(before[k] for k in common) / len(common),
+                sum(after[k] for k in common) / len(common))
+
+    def paired_headline(self, instrument, before, after):
+        return self.paired_mean(instrument, before, after)
+
+
+def compared_areas(instrument: Instrument) -> tuple[Item, ...]:
+    """The scored items whose change means something: not an area that a free-text item
+    names ("something else: …"), since what it is about can differ between occasions."""
+    free = {item.names_item for item in instrument.items if item.names_item}
+    return tuple(item for item in instrument.scored_items if item.key not in free)
+
 
 @register
 class SubscaleSum(ScoringMethod):
     """Subscale = sum of its items after reversal; at most `max_missing_per_subscale` skipped
     items, each replaced by the mean of the answered items of that subscale. Total = sum of
-    the subscales, None if any subscale is None (KASAM)."""
+    the subscales, None if any subscale is None or more than `max_missing_total` items are
+    skipped in all (KASAM: one per subscale and two in all, so a total never rests on
+    substitutes in every subscale at once)."""
 
     name = "subscale_sum"
     reliable_change = True
+    options = frozenset({"max_missing_per_subscale", "max_missing_total"})
 
     def validate(self, instrument):
         if not instrument.subscales:
@@ -156,7 +220,10 @@ class SubscaleSum(ScoringMethod):
             for s in instrument.subscales
         }
         total = None
-        if all(v is not None for v in subscales.values()):
+        limit = instrument.scoring.max_missing_total
+        members = [items[i.key] for s in instrument.subscales for i in instrument.items_of(s.key)]
+        within_limit = limit is None or members.count(None) <= limit
+        if within_limit and all(v is not None for v in subscales.values()):
             total = tidy(sum(subscales.values()))
         return subscales, total
 
@@ -176,6 +243,7 @@ class LevelMedian(ScoringMethod):
     `min_answered`. Levels are counted, never averaged."""
 
     name = "level_median"
+    options = frozenset({"median_rounding", "min_answered"})
     counts_levels = True
     chart = ChartKind.LEVELS
     total_type = "integer"

@@ -96,8 +96,8 @@ def structure(instrument: Instrument) -> dict[str, tuple]:
                         item.names_item) for item in instrument.items),
         "scales": tuple(sorted(scales.values())),
         "subscales": tuple(subscale.key for subscale in instrument.subscales),
-        "scoring": (instrument.scoring.method, instrument.scoring.max_missing_per_subscale,
-                    instrument.scoring.median_rounding, instrument.scoring.min_answered),
+        # Every scoring option (not the description's wording): each one changes scores.
+        "scoring": tuple(sorted(instrument.scoring.model_dump(exclude={"description"}).items())),
     }
 
 

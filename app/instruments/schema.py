@@ -22,6 +22,10 @@ KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
 # must not collide with the instrument-level texts that share that namespace.
 RESERVED_ITEM_KEYS = frozenset({"title", "intro", "question", "scoring", "scale", "subscale"})
 IndividualResults = Literal["participant_and_coach", "coach_only", "statistics_only"]
+# Where an item's area comes from: a programme's published instrument (MAP2020's report
+# names the Health Wheel's stress, diet and exercise) or Stegvis's own addition. Evaluators
+# need this to say which results can be compared with the programme's report.
+ItemSource = Literal["MAP2020", "Stegvis"]
 
 
 class DefinitionProblem(ValueError):
@@ -95,6 +99,7 @@ class Item(_Frozen):
     anchors: dict[int, Text] = {}
     # A free-text item that names another item's area (work_wheel "other_text" → "other").
     names_item: str | None = None
+    source: ItemSource | None = None
 
 
 class Subscale(_Frozen):
@@ -113,8 +118,17 @@ class Scoring(_Frozen):
     method: str
     description: Text
     max_missing_per_subscale: int = Field(default=0, ge=0)
+    # Skipped items allowed in the whole total (None: only the per-subscale limit applies).
+    max_missing_total: int | None = Field(default=None, ge=0)
     median_rounding: Literal["lower", "upper"] = "lower"
     min_answered: int = Field(default=1, ge=1)
+    # Areas answered at both occasions that a wheel's mean change needs (None: all of them).
+    min_paired_areas: int | None = Field(default=None, ge=1)
+
+    @property
+    def options(self) -> set[str]:
+        """The options this definition sets explicitly (not method or description)."""
+        return self.model_fields_set - {"method", "description"}
 
     @field_validator("method")
     @classmethod
@@ -189,7 +203,18 @@ class Instrument(_Frozen):
         for i, subscale in enumerate(self.subscales):
             if not any(item.subscale == subscale.key for item in self.items):
                 raise DefinitionProblem(f"subscales[{i}]", f"'{subscale.key}' has no items")
+        sourced = [item.source is not None for item in self.scored_items]
+        if any(sourced) and not all(sourced):
+            missing = next(i for i, item in enumerate(self.items)
+                           if item in self.scored_items and item.source is None)
+            raise DefinitionProblem(f"items[{missing}].source",
+                                    "name the source of every scored item or of none")
         self.method.validate(self)
+        # An option the method never reads would look like a rule in the codebook.
+        unread = sorted(self.scoring.options - self.method.options)
+        if unread:
+            raise DefinitionProblem(f"scoring.{unread[0]}",
+                                    f"scoring method '{self.scoring.method}' takes no {unread[0]}")
         return self
 
     @property

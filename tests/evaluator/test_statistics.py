@@ -99,7 +99,7 @@ def test_cohens_dz_undefined_without_spread():
 
 def test_wilcoxon_exact_p_by_hand():
     # five positive differences without ties: P(W+ = 15) = 1/32, two-sided 2/32
-    assert wilcoxon_p(np.array([1, 2, 3, 4, 5])) == pytest.approx(0.0625)
+    assert wilcoxon_p(np.array([1, 2, 3, 4, 5])).p == pytest.approx(0.0625)
     assert wilcoxon_p(np.array([0, 0])) is None
 
 

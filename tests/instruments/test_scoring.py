@@ -121,8 +121,16 @@ def test_kasam_two_skipped_in_one_subscale_gives_no_subscale_and_no_total():
     assert scores.total is None
 
 
-def test_kasam_one_skip_in_each_subscale_still_gives_a_total():
+def test_kasam_one_skip_in_each_subscale_gives_subscales_but_no_total():
+    # Three skipped items, one per subscale: each subscale is within its limit of one, but
+    # the total allows two in all (max_missing_total), so it rests on at least 11 of 13.
     scores = score(KASAM, {**KASAM_ANSWERS, "q2": None, "q5": None, "q12": None})
+    assert None not in scores.subscales.values()
+    assert scores.total is None
+
+
+def test_kasam_two_skips_in_different_subscales_still_give_a_total():
+    scores = score(KASAM, {**KASAM_ANSWERS, "q2": None, "q5": None})
     assert None not in scores.subscales.values()
     assert scores.total == pytest.approx(sum(scores.subscales.values()))
 
