@@ -26,7 +26,13 @@ class ProgrammeGoal(SQLModel, table=True):
 
 
 class EvaluationProject(SQLModel, table=True):
-    """An evaluation with its own export secret: pseudonyms join across its waves, not beyond."""
+    """An evaluation with its own export secret: pseudonyms join across its waves, not beyond.
+
+    Health Wheel and KASAM answers are sensitive (GDPR art. 9): they leave in an export only
+    when the project records a purpose that includes them (`purpose`, `includes_health`,
+    `includes_kasam`). The purpose is organisation data, no personal data: purge and erasure
+    of participants leave it; deleting the organisation deletes it.
+    """
 
     __tablename__ = "evaluation_project"
     __table_args__ = (UniqueConstraint("organisation_id", "name"),)
@@ -35,4 +41,7 @@ class EvaluationProject(SQLModel, table=True):
     organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
     name: str = Field(max_length=200)
     secret: str = Field(max_length=128, default_factory=lambda: secrets.token_hex(32))
+    purpose: str = Field(default="", max_length=2000)
+    includes_health: bool = Field(default=False)
+    includes_kasam: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow)

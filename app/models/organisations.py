@@ -20,6 +20,9 @@ class Organisation(SQLModel, table=True):
     name: str = Field(max_length=200, unique=True)
     require_totp: bool = Field(default=False)
     retention_days: int = Field(default=730, description="Keep results this long after exit")
+    # MAP2020 used Health Wheel answers as discussion material only; pooling them across
+    # people in cohort statistics is a decision the organisation takes (and records).
+    aggregate_health_wheel: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow)
 
 
