@@ -209,49 +209,42 @@ def _either(view: EvaluatorView, cohort: CohortFilter, instrument: Instrument, r
     )
 
 
-def _unsafe_by_figure(session: Session, either, refs: list[str], k: int,
-                      everyone: bool) -> dict[int, list[str]]:
-    """Per figure (ref index, YEARS, PARTICIPANTS), the atoms whose part of the cohort holds
-    1 to k − 1 people: pairs per ref (and, for level instruments, answers at intake and at
-    exit), pairs with days for the years table, and everyone for the count."""
-    def present(column):
-        return func.count(column)
-
+def _unsafe_by_figure(either, refs: list[str], k: int, everyone: bool) -> dict[int, object]:
+    """Per figure (ref index, YEARS, PARTICIPANTS), a subquery of the atoms whose part of the
+    cohort holds 1 to k − 1 people: pairs per ref (and, for level instruments, answers at
+    intake and at exit), pairs with days for the years table, and everyone for the count.
+    Computed in the same statement as the figures, from one grouping of `either` by atom."""
     def both(n: int):
         return func.count(case((and_(either.c[f"before_{n}"].is_not(None),
                                      either.c[f"after_{n}"].is_not(None)), 1)))
 
-    columns = [func.count(), present(either.c.days)]
+    columns = {PARTICIPANTS: [func.count()], YEARS: [func.count(either.c.days)]}
     for n in range(len(refs)):
-        columns.append(both(n))
-        if everyone:
-            columns += [present(either.c[f"before_{n}"]), present(either.c[f"after_{n}"])]
-    rows = session.exec(select(either.c.atom, *columns).group_by(either.c.atom)).all()
-    per_ref = 3 if everyone else 1
-
-    def unsafe(position: int) -> list[str]:
-        return sorted(unsafe_atoms({row[0]: row[position] for row in rows}, k))
-
-    found = {PARTICIPANTS: unsafe(1), YEARS: unsafe(2)}
-    for n in range(len(refs)):
-        start = 3 + n * per_ref
-        found[n] = sorted(set().union(*(unsafe(start + i) for i in range(per_ref))))
-    return found
+        columns[n] = [both(n)] + ([func.count(either.c[f"before_{n}"]),
+                                   func.count(either.c[f"after_{n}"])] if everyone else [])
+    labelled = [column.label(f"c{figure}_{i}".replace("-", "m"))
+                for figure, found in columns.items() for i, column in enumerate(found)]
+    sizes = select(either.c.atom, *labelled).group_by(either.c.atom).cte("atom_sizes")
+    unsafe = {}
+    for figure, found in columns.items():
+        small = or_(*[sizes.c[f"c{figure}_{i}".replace("-", "m")].between(1, k - 1)
+                      for i in range(len(found))])
+        unsafe[figure] = select(sizes.c.atom).where(small)
+    return unsafe
 
 
-def _outside(either, atoms: list[str]) -> list:
-    return [either.c.atom.not_in(atoms)] if atoms else []
+def _outside(either, unsafe) -> list:
+    return [either.c.atom.not_in(unsafe)]
 
 
 def fetch_scores(session: Session, view: EvaluatorView, cohort: CohortFilter,
                  instrument: Instrument) -> CohortScores:
-    """The cohort's intake and exit scores, aggregated by the database.
+    """The cohort's intake and exit scores, aggregated by the database in one statement.
 
     From `_either`: per ref, how many participants of each (recoded) gender had each
     (intake, exit) combination, with their days summed; per intake period × gender, how
     many had both assessments, with their days summed; and how many participants there are.
-    Each figure leaves out the atoms whose part of it is smaller than k (`_unsafe_by_figure`,
-    one grouped query before the aggregate).
+    Each figure leaves out the atoms whose part of it is smaller than k (`_unsafe_by_figure`).
     """
     if session.get_bind().dialect.name == "postgresql":
         # Compiling this short query to machine code costs more than it saves.
@@ -259,7 +252,7 @@ def fetch_scores(session: Session, view: EvaluatorView, cohort: CohortFilter,
     refs = reported_refs(instrument)
     everyone = instrument.method.counts_levels
     either = _either(view, cohort, instrument, refs)
-    unsafe = _unsafe_by_figure(session, either, refs, view.k, everyone)
+    unsafe = _unsafe_by_figure(either, refs, view.k, everyone)
     nothing, no_period = null().cast(Float), null().cast(String)
     counted = [] if everyone else [either.c.days.is_not(None)]
     branches = [

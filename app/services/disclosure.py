@@ -17,7 +17,7 @@ worth it; leaving up to a tenth of the people out is preferred to that):
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import String, case, cast, extract, func, literal
@@ -48,14 +48,20 @@ class EvaluatorView:
 
     organisation_id: int
     recoding: Recoding
-    small_atoms: frozenset[tuple[str, ...]]  # combinations left out (fewer than k people)
-    left_out: int
-    left_out_by: Mapping[str, int]  # per quasi-identifier value that made them small: {"gender": 3}
+    left_out_by: Mapping[str, int]  # what made people's group small: {"gender": 3}
     present: Mapping[str, tuple[str, ...]]  # labels someone shown has, per quasi-identifier
 
     @property
     def k(self) -> int:
         return self.recoding.k
+
+    @property
+    def small_atoms(self) -> frozenset[tuple[str, ...]]:
+        return self.recoding.small_atoms
+
+    @property
+    def left_out(self) -> int:
+        return self.recoding.left_out
 
     def labels(self, name: str) -> list[str]:
         """What an evaluator can choose for `name`: groups of at least k people, in the
@@ -64,20 +70,30 @@ class EvaluatorView:
                 if label != EVERYONE and label in self.present[name]]
 
 
-def _records(session: Session, organisation_id: int) -> list[dict[str, Hashable]]:
+def _combinations(session: Session, organisation_id: int) -> Counter:
+    """People per combination of original quasi-identifier values (QUASI_IDENTIFIERS order),
+    counted by the database: a few thousand rows for 100,000 participants."""
+    year = intake_year_of()
     rows = session.exec(
-        select(Participant.id, Participant.unit_id, Participant.intake_date, Participant.gender,
-               Participant.birth_year, Participant.exit_reason)
+        select(Participant.unit_id, year, Participant.gender, Participant.birth_year,
+               Participant.exit_reason, func.count())
         .join(Unit, Unit.id == Participant.unit_id).where(Unit.organisation_id == organisation_id)
+        .group_by(Participant.unit_id, year, Participant.gender, Participant.birth_year,
+                  Participant.exit_reason)
     ).all()
-    return [{"id": pid, "unit": unit_id, "period": intake.year, "gender": gender,
-             "age_band": age_band(birth_year, intake.year) or UNKNOWN_AGE,
-             "exit_reason": reason or IN_PROGRAMME}
-            for pid, unit_id, intake, gender, birth_year, reason in rows]
+    combinations: Counter = Counter()
+    for unit_id, intake_year, gender, birth_year, reason, n in rows:
+        intake_year = int(intake_year)
+        combinations[(unit_id, intake_year, gender,
+                      age_band(birth_year, intake_year) or UNKNOWN_AGE,
+                      reason or IN_PROGRAMME)] += int(n)
+    return combinations
 
 
-def _unit_hierarchy(records, names: Mapping[int, str], k: int) -> Hierarchy:
-    sizes = Counter(record["unit"] for record in records)
+def _unit_hierarchy(combinations: Counter, names: Mapping[int, str], k: int) -> Hierarchy:
+    sizes: Counter = Counter()
+    for combination, n in combinations.items():
+        sizes[combination[0]] += n
     ids = sorted(names, key=lambda unit_id: names[unit_id])
 
     def pooled(below: int) -> dict[int, str]:
@@ -89,8 +105,8 @@ def _unit_hierarchy(records, names: Mapping[int, str], k: int) -> Hierarchy:
                               dict.fromkeys(ids, EVERYONE)), COSTS["unit"])
 
 
-def _period_hierarchy(records) -> Hierarchy:
-    years = sorted({record["period"] for record in records})
+def _period_hierarchy(combinations: Counter) -> Hierarchy:
+    years = sorted({combination[1] for combination in combinations})
 
     def period(year: int) -> str:
         first = year - (year % 2)
@@ -100,14 +116,14 @@ def _period_hierarchy(records) -> Hierarchy:
                                 dict.fromkeys(years, EVERYONE)), COSTS["period"])
 
 
-def _hierarchies(records, names: Mapping[int, str], k: int) -> list[Hierarchy]:
+def _hierarchies(combinations: Counter, names: Mapping[int, str], k: int) -> list[Hierarchy]:
     genders = [g.value for g in Gender]
     bands = [label for label, _, _ in AGE_BANDS] + [UNKNOWN_AGE]
     reasons = [r.value for r in ExitReason] + [IN_PROGRAMME]
     positive = {ExitReason.WORK.value, ExitReason.STUDIES.value}
     return [
-        _unit_hierarchy(records, names, k),
-        _period_hierarchy(records),
+        _unit_hierarchy(combinations, names, k),
+        _period_hierarchy(combinations),
         Hierarchy("gender", ({g: g for g in genders},
                              {g: g if g in ("woman", "man") else OTHER_GENDER for g in genders},
                              dict.fromkeys(genders, EVERYONE)), COSTS["gender"]),
@@ -124,28 +140,30 @@ def _hierarchies(records, names: Mapping[int, str], k: int) -> list[Hierarchy]:
 
 def view_of(session: Session, organisation_id: int, k: int) -> EvaluatorView:
     """The k-anonymous recoding of the organisation's participants (see the module table)."""
-    records = _records(session, organisation_id)
+    combinations = _combinations(session, organisation_id)
     names = dict(session.exec(select(Unit.id, Unit.name)
                               .where(Unit.organisation_id == organisation_id)).all())
-    recoding = k_anonymise(records, _hierarchies(records, names, k), k)
-    sizes = Counter(recoding.atom(record) for record in records)
-    small = frozenset(atom for atom, n in sizes.items() if n < k)
-    shared = {name: Counter(recoding.label(name, r[name]) for r in records)
-              for name in QUASI_IDENTIFIERS}
+    recoding = k_anonymise(combinations, _hierarchies(combinations, names, k), k)
+    atoms = {combination: recoding.atom(combination) for combination in combinations}
+    shared: dict[str, Counter] = {name: Counter() for name in QUASI_IDENTIFIERS}
+    present: dict[str, set] = {name: set() for name in QUASI_IDENTIFIERS}
+    for combination, n in combinations.items():
+        for position, name in enumerate(QUASI_IDENTIFIERS):
+            shared[name][atoms[combination][position]] += n
+            if atoms[combination] not in recoding.small_atoms:
+                present[name].add(atoms[combination][position])
     left_out_by: Counter = Counter()
-    for index in recoding.suppressed:
-        record = records[index]
-        # What made the person's group small: a quasi-identifier whose value alone is shared
-        # by fewer than k people (gender first: what the page most needs to explain), else
-        # the combination of several.
-        alone = [name for name in ("gender", *QUASI_IDENTIFIERS)
-                 if shared[name][recoding.label(name, record[name])] < k]
-        left_out_by[alone[0] if alone else "combination"] += 1
-    shown = [r for i, r in enumerate(records) if i not in recoding.suppressed]
-    present = {name: tuple({recoding.label(name, r[name]) for r in shown})
-               for name in QUASI_IDENTIFIERS}
-    return EvaluatorView(organisation_id, recoding, small, len(recoding.suppressed),
-                         dict(left_out_by), present)
+    for combination, n in combinations.items():
+        atom = atoms[combination]
+        if atom in recoding.small_atoms:
+            # What made the group small: a quasi-identifier whose value alone is shared by
+            # fewer than k people (gender first: what the page most needs to explain), else
+            # the combination of several.
+            alone = [name for name in ("gender", *QUASI_IDENTIFIERS)
+                     if shared[name][atom[QUASI_IDENTIFIERS.index(name)]] < k]
+            left_out_by[alone[0] if alone else "combination"] += n
+    return EvaluatorView(organisation_id, recoding, dict(left_out_by),
+                         {name: tuple(labels) for name, labels in present.items()})
 
 
 # -- the same recoding in SQL -----------------------------------------------------------------

@@ -68,13 +68,18 @@ class Hierarchy:
 
 @dataclass(frozen=True)
 class Recoding:
-    """The chosen level of every hierarchy, and who is left out (indices into the records)."""
+    """The chosen level of every hierarchy, the atoms it makes and which are too small (their
+    people are left out of every figure)."""
 
     hierarchies: tuple[Hierarchy, ...]
     levels: tuple[int, ...]
-    suppressed: frozenset[int]
     k: int
-    records: int
+    sizes: Mapping[tuple[str, ...], int]  # people per atom
+    small_atoms: frozenset[tuple[str, ...]]
+
+    @property
+    def left_out(self) -> int:
+        return sum(self.sizes[atom] for atom in self.small_atoms)
 
     def level_of(self, name: str) -> int:
         return self.levels[self._index(name)]
@@ -89,20 +94,15 @@ class Recoding:
         """The recoded label of one value of quasi-identifier `name`."""
         return self.hierarchy(name).label(self.level_of(name), value)
 
-    def values_of(self, name: str, label: str) -> list[Hashable]:
-        """The original values a recoded label stands for (what a filter selects)."""
-        mapping = self.hierarchy(name).levels[self.level_of(name)]
-        return [value for value, mapped in mapping.items() if mapped == label]
-
     def labels(self, name: str) -> list[str]:
         """The recoded labels of `name`, in the order of their first original value."""
         mapping = self.hierarchy(name).levels[self.level_of(name)]
         return list(dict.fromkeys(mapping.values()))
 
-    def atom(self, record: Mapping[str, Hashable]) -> tuple[str, ...]:
-        """The atom (combination of recoded values) a record falls in."""
-        return tuple(h.label(level, record[h.name])
-                     for h, level in zip(self.hierarchies, self.levels, strict=True))
+    def atom(self, combination: Sequence[Hashable]) -> tuple[str, ...]:
+        """The atom of one combination of original values (in the hierarchies' order)."""
+        return tuple(h.levels[level][value] for h, level, value
+                     in zip(self.hierarchies, self.levels, combination, strict=True))
 
     @property
     def generalised(self) -> dict[str, int]:
@@ -111,7 +111,7 @@ class Recoding:
                 if level > 0}
 
 
-def _classes(combos: Counter, hierarchies: Sequence[Hierarchy],
+def _classes(combos: Mapping[tuple, int], hierarchies: Sequence[Hierarchy],
              levels: tuple[int, ...]) -> Counter:
     classes: Counter = Counter()
     for combo, n in combos.items():
@@ -120,41 +120,70 @@ def _classes(combos: Counter, hierarchies: Sequence[Hierarchy],
     return classes
 
 
-def k_anonymise(records: Sequence[Mapping[str, Hashable]], hierarchies: Sequence[Hierarchy],
-                k: int, *, max_suppressed_share: float = MAX_SUPPRESSED_SHARE) -> Recoding:
-    """The least costly recoding under which every atom holds at least `k` records, leaving
+def _small_counter(combinations: Mapping[tuple, int], hierarchies: Sequence[Hierarchy], k: int):
+    """A function of levels → how many people are in atoms smaller than k, vectorised: each
+    combination's values become label codes per level, atoms become one integer per
+    combination, and numpy counts them (the lattice search asks a few dozen times)."""
+    combos = list(combinations)
+    people = np.array([combinations[c] for c in combos], dtype=np.int64)
+    codes = []  # per hierarchy, per level: the label code of every combination
+    for position, hierarchy in enumerate(hierarchies):
+        per_level = []
+        for mapping in hierarchy.levels:
+            labels = {label: code for code, label in enumerate(dict.fromkeys(mapping.values()))}
+            per_level.append(np.array([labels[mapping[c[position]]] for c in combos],
+                                      dtype=np.int64))
+        codes.append(per_level)
+
+    def small(levels: tuple[int, ...]) -> int:
+        if not combos:
+            return 0
+        key = np.zeros(len(combos), dtype=np.int64)
+        for per_level, level in zip(codes, levels, strict=True):
+            column = per_level[level]
+            key = key * (int(column.max()) + 1) + column
+        _, inverse = np.unique(key, return_inverse=True)
+        sizes = np.bincount(inverse, weights=people)
+        return int(sizes[sizes < k].sum())
+
+    return small
+
+
+def k_anonymise(combinations: Mapping[tuple[Hashable, ...], int],
+                hierarchies: Sequence[Hierarchy], k: int, *,
+                max_suppressed_share: float = MAX_SUPPRESSED_SHARE) -> Recoding:
+    """The least costly recoding under which every atom holds at least `k` people, leaving
     out (local suppression) at most `max_suppressed_share` of them.
 
-    Full-domain generalisation searched over the whole lattice of levels (a few hundred
-    nodes for our five quasi-identifiers), on distinct combinations rather than records, so
-    100,000 participants cost what their few thousand combinations cost. Cost: the levels'
-    costs plus SUPPRESSION_WEIGHT × the share left out. The top of the lattice (everyone in
-    one atom) always qualifies when there are at least k records; with fewer, everyone is
-    left out.
+    `combinations` counts the people with each combination of original values, in the
+    hierarchies' order. Full-domain generalisation searched over the whole lattice of levels
+    (a few hundred nodes for our five quasi-identifiers), on distinct combinations rather
+    than people, so 100,000 participants cost what their few thousand combinations cost.
+    Cost: the levels' costs plus SUPPRESSION_WEIGHT × the share left out. The top of the
+    lattice (everyone in one atom) always qualifies when there are at least k people; with
+    fewer, everyone is left out.
     """
     if k < 1:
         raise ValueError("k must be at least 1")
     hierarchies = tuple(hierarchies)
-    combos = Counter(tuple(record[h.name] for h in hierarchies) for record in records)
-    total = sum(combos.values())
-    best: tuple[float, tuple[int, ...], int] | None = None
+    total = sum(combinations.values())
+    small_people = _small_counter(combinations, hierarchies, k)
+    best: tuple[float, tuple[int, ...]] | None = None
     for levels in itertools.product(*(range(len(h.levels)) for h in hierarchies)):
         cost = sum(h.cost(level) for h, level in zip(hierarchies, levels, strict=True))
         if best is not None and cost >= best[0]:
             continue
-        small = sum(n for n in _classes(combos, hierarchies, levels).values() if n < k)
+        small = small_people(levels)
         if small > max_suppressed_share * total:
             continue
         cost += SUPPRESSION_WEIGHT * (small / total if total else 0.0)
         if best is None or cost < best[0]:
-            best = (cost, levels, small)
+            best = (cost, levels)
     # Nothing within the budget: fewer than k people in all, and everyone is left out.
     levels = best[1] if best else tuple(len(h.levels) - 1 for h in hierarchies)
-    classes = _classes(combos, hierarchies, levels)
-    recoding = Recoding(hierarchies, levels, frozenset(), k, total)
-    suppressed = frozenset(i for i, record in enumerate(records)
-                           if classes[recoding.atom(record)] < k)
-    return Recoding(hierarchies, levels, suppressed, k, total)
+    sizes = _classes(combinations, hierarchies, levels)
+    return Recoding(hierarchies, levels, k, dict(sizes),
+                    frozenset(atom for atom, n in sizes.items() if n < k))
 
 
 def unsafe_atoms(part_counts: Mapping[Hashable, int], k: int) -> set[Hashable]:
