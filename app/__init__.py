@@ -27,7 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.permanent_session_lifetime = app.config["SESSION_IDLE_MINUTES"] * 60
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from . import db, errors, instruments, passwords, security, templating
+    from . import db, errors, instruments, passwords, security, templating, urls
     from .extensions import babel, compress, csrf, limiter, login_manager
     from .i18n import select_locale
 
@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     compress.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    urls.init_app(app)  # before the blueprints add their rules
 
     from . import admin, assets, auth, coach, evaluator, health, participant
 

@@ -15,7 +15,14 @@ from wtforms import (
     StringField,
     widgets,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from .. import instruments
 from ..choices import as_choices
@@ -24,6 +31,16 @@ from ..models import OCCASION_ORDER
 from ..services.caseload import CaseloadFilter, CaseloadSort
 from ..vocabulary import EXIT_REASON_LABELS, GENDER_LABELS, OCCASION_LABELS
 from .labels import MODE_LABELS
+
+# Dates a programme can plausibly have: 9999-12-31 would overflow the occasion plan.
+EARLIEST, LATEST = date(1990, 1, 1), date(2100, 12, 31)
+
+
+def plausible_date(_form, field) -> None:
+    """A date within EARLIEST..LATEST, with a message the coach understands."""
+    if field.data is not None and not EARLIEST <= field.data <= LATEST:
+        raise ValidationError(_l("Choose a date between %(first)s and %(last)s.",
+                                 first=EARLIEST.isoformat(), last=LATEST.isoformat()))
 
 
 class EmptyForm(FlaskForm):
@@ -51,7 +68,7 @@ class CaseloadFilterForm(FlaskForm):
         (CaseloadSort.INTAKE.value, _l("Intake date")),
         (CaseloadSort.UNIT.value, _l("Unit")),
     ]))
-    page = IntegerField(default=1, validators=[Optional()])
+    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=100_000)])
 
     def with_units(self, units) -> CaseloadFilterForm:
         self.unit.choices = as_choices([(0, _l("All my units"))] + [(u.id, u.name) for u in units])
@@ -68,7 +85,7 @@ class ParticipantForm(FlaskForm):
     display_name = StringField(
         _l("Name (optional)"), validators=[Optional(), Length(max=200)],
         description=_l("Leave empty to know the participant only by their code."))
-    intake_date = DateField(_l("Intake date"), default=date.today, validators=[DataRequired()])
+    intake_date = DateField(_l("Intake date"), default=date.today, validators=[DataRequired(), plausible_date])
     gender = SelectField(_l("Gender"), choices=as_choices(GENDER_LABELS.items()), default="not_recorded")
     birth_year = IntegerField(_l("Year of birth (optional)"),
                               validators=[Optional(), NumberRange(min=1900, max=date.today().year)])
@@ -82,7 +99,7 @@ class ParticipantForm(FlaskForm):
 class ExitForm(FlaskForm):
     """Date of leaving and why."""
 
-    exit_date = DateField(_l("Exit date"), default=date.today, validators=[DataRequired()])
+    exit_date = DateField(_l("Exit date"), default=date.today, validators=[DataRequired(), plausible_date])
     reason = RadioField(_l("Reason for leaving"), choices=as_choices(EXIT_REASON_LABELS.items()),
                         validators=[InputRequired()])
 
@@ -90,10 +107,10 @@ class ExitForm(FlaskForm):
 class OccasionDatesForm(FlaskForm):
     """A planned date per occasion, movable per participant."""
 
-    intake = DateField(OCCASION_LABELS["intake"], validators=[Optional()])
-    midway = DateField(OCCASION_LABELS["midway"], validators=[Optional()])
-    exit = DateField(OCCASION_LABELS["exit"], validators=[Optional()])
-    follow_up = DateField(OCCASION_LABELS["follow_up"], validators=[Optional()])
+    intake = DateField(OCCASION_LABELS["intake"], validators=[Optional(), plausible_date])
+    midway = DateField(OCCASION_LABELS["midway"], validators=[Optional(), plausible_date])
+    exit = DateField(OCCASION_LABELS["exit"], validators=[Optional(), plausible_date])
+    follow_up = DateField(OCCASION_LABELS["follow_up"], validators=[Optional(), plausible_date])
 
 
 class _Checkboxes(SelectMultipleField):

@@ -30,14 +30,19 @@ def caseload():
     """The coach's participants with their occasions, filtered, sorted and paged."""
     db = get_session()
     form = CaseloadFilterForm(request.args).with_units(units_of(db, current_user))
-    form.validate()
+    form.validate()  # a value that is not a choice (a hand-edited address) means the default
+
+    def valid(field, default):
+        return default if field.errors or not field.data else field.data
+
     today = date.today()
-    rows = caseload_service.caseload(db, unit_ids=unit_ids_of(db, current_user), search=form.q.data)
+    rows = caseload_service.caseload(db, unit_ids=unit_ids_of(db, current_user),
+                                     search=valid(form.q, None))
     chosen = caseload_service.select_rows(
-        rows, today=today, unit_id=form.unit.data or None,
-        status=caseload_service.CaseloadFilter(form.status.data or "all"),
-        sort=caseload_service.CaseloadSort(form.sort.data or "due"))
-    page, pages, number = caseload_service.page_of(chosen, form.page.data or 1)
+        rows, today=today, unit_id=valid(form.unit, None),
+        status=caseload_service.CaseloadFilter(valid(form.status, "all")),
+        sort=caseload_service.CaseloadSort(valid(form.sort, "due")))
+    page, pages, number = caseload_service.page_of(chosen, valid(form.page, 1))
     return render_template("coach/caseload.html", form=form, rows=page, total=len(chosen),
                            pages=pages, page_number=number, today=today, invite_form=EmptyForm())
 

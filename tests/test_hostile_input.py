@@ -1,0 +1,44 @@
+"""Hostile and malformed input gets a clear 4xx or the page with a message, never a 500, and
+changes nothing stored (the causes found by fuzzing, one test each)."""
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from app.models import Participant
+
+from . import factories
+
+
+@pytest.mark.parametrize("query", ["status=x", "sort=x", "unit=x", "unit=999999", "page=-1",
+                                   "page=abc", "q=" + "x" * 500, "status=%20&sort=%00"])
+def test_the_caseload_treats_a_hand_edited_filter_as_the_default(client, login_as, query):
+    login_as("coach")
+    response = client.get(f"/coach/?{query}")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/coach/participants/9223372036854775808",
+                                  "/coach/participants/2147483648",
+                                  "/coach/invitations/99999999999999999999"])
+def test_an_id_no_column_can_hold_is_not_found(client, login_as, path):
+    login_as("coach")
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1989-12-31"])
+def test_an_implausible_date_is_refused_with_a_message(client, session, login_as, day):
+    unit = factories.make_unit(session)
+    login_as("coach", units=[unit])
+    before = len(session.exec(select(Participant)).all())
+    response = client.post("/coach/participants/new", data={
+        "unit": unit.id, "intake_date": day, "gender": "woman", "preferred_language": "sv"})
+    assert response.status_code == 200
+    assert "Choose a date between 1990-01-01 and 2100-12-31." in response.get_data(as_text=True)
+    assert len(session.exec(select(Participant)).all()) == before
+    person = factories.make_participant(session, unit=unit)
+    exit_page = client.post(f"/coach/participants/{person.id}/exit",
+                            data={"exit_date": day, "reason": "work"})
+    assert exit_page.status_code == 200
+    session.refresh(person)
+    assert person.exit_date is None
