@@ -6,7 +6,7 @@ import json
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from ..db import session_scope
 from ..services import privacy
@@ -16,6 +16,7 @@ participant_cli = AppGroup("participant", help="One participant's data: access a
 
 @click.command("purge")
 @click.option("--dry-run", is_flag=True, help="Say what would be purged; change nothing.")
+@with_appcontext
 def purge_command(dry_run: bool) -> None:
     """Remove identifying data of people who left longer ago than their organisation's
     retention, close expired invitations and empty old audit IPs (safe to run daily)."""

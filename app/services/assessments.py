@@ -399,6 +399,21 @@ def complete(session: Session, *, assessment: Assessment, invitation: Invitation
     return assessment
 
 
+def completed_of(session: Session, *, participant_id: int,
+                 invitation: Invitation | None = None) -> list[tuple[Assessment, str]]:
+    """The participant's completed assessments with their occasion kind, in occasion order:
+    the stored ones, and the discussion-only ones of `invitation` while it is open."""
+    from ..models import OCCASION_ORDER
+
+    rows = session.exec(
+        select(Assessment, Occasion.kind).join(Occasion, Occasion.id == Assessment.occasion_id)
+        .where(Assessment.participant_id == participant_id, Assessment.completed_at.is_not(None))
+    ).all()
+    kept = [(a, kind) for a, kind in rows if a.storage == Storage.STORED.value
+            or (invitation is not None and a.invitation_id == invitation.id)]
+    return sorted(kept, key=lambda row: (OCCASION_ORDER.index(row[1]), row[0].id))
+
+
 def earlier_assessment(session: Session, *, assessment: Assessment) -> Assessment | None:
     """The participant's latest stored, completed assessment of the same instrument at an
     earlier occasion, for "this time against last time"."""

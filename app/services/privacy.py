@@ -59,6 +59,7 @@ from ..models import (
 from ..models.participants import CODE_ALPHABET
 from ..statistics.age import AGE_BANDS, age_band
 from . import audit, invitations
+from .errors import N_, DomainError
 
 PURGED_CODE_PREFIX = "X-"  # live codes start with "P-": a purged record is told apart at sight
 DEFAULT_AUDIT_IP_DAYS = 90
@@ -287,12 +288,21 @@ class Erasure:
     audit_events: int
 
 
-def erase(session: Session, *, participant: Participant, staff_id: int | None = None,
-          ip: str | None = None, via: str = "web") -> Erasure:
+class ConfirmationMismatch(DomainError):
+    """The typed confirmation is not this participant's code: nothing was erased."""
+
+    message = N_("Type the participant's code exactly to confirm.")
+
+
+def erase(session: Session, *, participant: Participant, confirmation: str | None = None,
+          staff_id: int | None = None, ip: str | None = None, via: str = "web") -> Erasure:
     """Delete the participant and every row about them in one transaction; audit events about
     them lose every link (object, acting invitation, IP, details) but keep what happened.
     Rows are deleted explicitly, children first, so nothing depends on the database
-    enforcing ON DELETE CASCADE."""
+    enforcing ON DELETE CASCADE. Staff confirm by typing the code (`confirmation`; case and
+    spaces forgiven); the command line confirms with --yes and passes None."""
+    if confirmation is not None and confirmation.strip().upper() != participant.code.upper():
+        raise ConfirmationMismatch()
     owned = belongings_of(session, participant.id)
     events = session.exec(update(AuditEvent).where(owned.audit_events()).values(
         object_id=None, actor_invitation_id=None, ip=None, details=None)).rowcount
@@ -433,12 +443,17 @@ def subject_access(session: Session, *, participant: Participant, translations=N
     return record
 
 
+def record_own_copy(session: Session, *, invitation: Invitation, ip: str | None = None,
+                    download: bool = False) -> None:
+    """The participant made their own summary (a read of personal data by its owner): audited,
+    without the name they may have typed on it, which is never stored."""
+    audit.record(session, action="participant.own_copy_made", invitation_id=invitation.id, ip=ip,
+                 object_type="participant", object_id=invitation.participant_id,
+                 details={"download": download})
+    session.commit()
+
+
 def find_by_code(session: Session, code: str) -> Participant | None:
     """The participant with `code` (as typed: surrounding spaces and case do not matter)."""
     return session.exec(select(Participant).where(
         Participant.code == code.strip().upper())).first()
-
-
-def codes_match(participant: Participant, typed: str) -> bool:
-    """The typed confirmation names this participant (case and spaces forgiven)."""
-    return typed.strip().upper() == participant.code.upper()
