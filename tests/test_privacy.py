@@ -208,7 +208,7 @@ def test_what_participants_are_told_is_the_setting_purge_applies(days, said):
 
 
 def test_erasure_removes_the_person_and_unlinks_the_audit(session, cohort):
-    unit, people, staying = cohort
+    unit, people, _ = cohort
     person = people[0]
     values = _secrets_of(session, person, 0)
     own = privacy.belongings_of(session, person.id)
