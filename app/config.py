@@ -44,6 +44,7 @@ class Settings:
     argon2_memory_kib: int = HashCost.memory_kib
     argon2_parallelism: int = HashCost.parallelism
     log_format: str = "text"  # "json": one JSON object per line, for log shippers
+    audit_ip_days: int = 90  # `flask purge` blanks audit events' IP addresses older than this
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -66,6 +67,7 @@ class Settings:
             argon2_memory_kib=int(env.get("STEGVIS_ARGON2_MEMORY_KIB", HashCost.memory_kib)),
             argon2_parallelism=int(env.get("STEGVIS_ARGON2_PARALLELISM", HashCost.parallelism)),
             log_format=env.get("STEGVIS_LOG_FORMAT", "text").strip().lower() or "text",
+            audit_ip_days=max(1, int(env.get("STEGVIS_AUDIT_IP_DAYS", "90"))),
         )
 
     @property
@@ -106,6 +108,7 @@ class Settings:
             "SESSION_COOKIE_SECURE": self.secure_cookies,
             "REMEMBER_COOKIE_SECURE": self.secure_cookies,
             "LOG_FORMAT": self.log_format,
+            "AUDIT_IP_DAYS": self.audit_ip_days,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),

@@ -149,8 +149,10 @@ def register_commands(app: Flask) -> None:
     from .exports import export_command
     from .instruments import instruments_cli
     from .invitations import invitations_cli, invite_command
+    from .participants import participant_cli, purge_command
     from .scores import scores_cli
 
     for command in (db_cli, organisation_cli, staff_cli, demo_command, export_command,
-                    instruments_cli, scores_cli, invite_command, invitations_cli):
+                    instruments_cli, scores_cli, invite_command, invitations_cli, purge_command,
+                    participant_cli):
         app.cli.add_command(command)

@@ -57,3 +57,6 @@ class Participant(SQLModel, table=True):
     exit_date: date | None = None
     exit_reason: str | None = Field(default=None, max_length=24)
     created_at: datetime = Field(default_factory=utcnow)
+    # Set by the retention purge (`services.privacy.purge`): from then on the row is
+    # pseudonymous statistics only, and the purge passes it by.
+    purged_at: datetime | None = Field(default=None, index=True)

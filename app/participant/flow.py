@@ -20,7 +20,7 @@ from ..instruments import Instrument, Item
 from ..instruments.scoring import InvalidAnswer
 from ..instruments.texts import anchor_ref, language_name, localized, text_entries
 from ..models import Answer, Assessment, Invitation, Organisation, Participant, Unit
-from ..services import assessments
+from ..services import assessments, privacy
 
 TARGET_LANGUAGES = ("sv", "en")  # languages a CEFR self-assessment can be about, Swedish first
 
@@ -197,17 +197,20 @@ class AboutFacts:
     """What the explanation screen states: how long, how long kept, what comes first."""
 
     minutes: int
-    retention_years: int
+    retention: int  # how many `retention_unit`s after leaving the purge removes who they are
+    retention_unit: str  # "years", "months" or "days"
     first: Step
     with_coach: bool
 
 
 def about_facts(session: Session, invitation: Invitation) -> AboutFacts:
-    """The facts of this invitation for the explanation screen."""
+    """The facts of this invitation for the explanation screen. The retention stated is the
+    organisation's `retention_days` that `flask purge` applies, said the way people say it."""
     participant = session.get(Participant, invitation.participant_id)
     organisation = session.get(Organisation, session.get(Unit, participant.unit_id).organisation_id)
     minutes = sum(instruments.latest(key).minutes for key in invitation.instrument_keys)
-    return AboutFacts(minutes=minutes, retention_years=max(1, round(organisation.retention_days / 365)),
+    retention, unit = privacy.retention_period(organisation.retention_days)
+    return AboutFacts(minutes=minutes, retention=retention, retention_unit=unit,
                       first=Step("participant.begin", {"key": invitation.instrument_keys[0]}),
                       with_coach=invitation.mode == "with_coach")
 

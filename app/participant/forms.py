@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Length
 
 from ..instruments import Instrument, Item
 from ..instruments.scoring import InvalidAnswer
@@ -74,3 +74,12 @@ def answer_from(form: AnswerForm, instrument: Instrument, item: Item) -> int | s
 
 class FinishForm(FlaskForm):
     """'I am done' is a POST with a CSRF token, like every other change."""
+
+
+class OwnCopyForm(FlaskForm):
+    """The participant's own copy: a name to print on it if they want one. It is put on the
+    page and nowhere else: not stored, not logged, not audited."""
+
+    name = StringField(_l("Your name on the paper (if you want it)"),
+                       validators=[Length(max=100, message=_l("Write at most 100 characters."))])
+    download = SubmitField(_l("Download"))

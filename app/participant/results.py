@@ -131,6 +131,70 @@ def _str(value) -> str | None:
     return str(round(value, 1)) if isinstance(value, float) else str(value)
 
 
+@dataclass(frozen=True)
+class ProgressRow:
+    """One line of the own copy: the label in the reader's language and in easy Swedish, and
+    the answer at each occasion ("–" where none)."""
+
+    label: str
+    label_sv: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Progression:
+    """One instrument over the participant's occasions, for their own one-page copy."""
+
+    key: str
+    title: str
+    title_sv: str
+    occasions: tuple[str, ...]
+    rows: tuple[ProgressRow, ...]
+
+
+def _value_of(instrument: Instrument, scores, item_key: str | None) -> str:
+    """An item's answer (a level name on the CEFR scale), or the total when `item_key` is None."""
+    value = scores.total if item_key is None else scores.items.get(item_key)
+    if instrument.method.chart is ChartKind.LEVELS:
+        return level_name(instrument, value) or "–"
+    return _str(value) or "–"
+
+
+def progression_for(session: Session, invitation: Invitation, *, locale: str,
+                    translations=None) -> list[Progression]:
+    """The participant's own answers at every occasion, per instrument they may see
+    themselves (KASAM's licence keeps it with the coach), in `locale` and easy Swedish."""
+    by_key: dict[str, list[tuple[Assessment, str]]] = {}
+    for assessment, kind in assessments.completed_of(
+            session, participant_id=invitation.participant_id, invitation=invitation):
+        by_key.setdefault(assessment.instrument_key, []).append((assessment, kind))
+    out = []
+    for done in by_key.values():
+        instrument = assessments.instrument_of(done[-1][0])
+        if instrument.shows_individual_results_to("participant"):
+            out.append(_progression(session, instrument, done, locale, translations))
+    return out
+
+
+def _progression(session: Session, instrument: Instrument, done: list[tuple[Assessment, str]],
+                 locale: str, translations) -> Progression:
+    scored = [(kind, _scores(session, a, assessments.instrument_of(a))) for a, kind in done]
+    target = done[-1][0].target_language
+
+    def text(ref: str, language: str) -> str:
+        values = {"language": language_name(target, language)} if target else {}
+        return localized(instrument, ref, language, translations=translations, **values)
+
+    refs = [(item.key, text(item.key, locale), text(item.key, "sv"))
+            for item in instrument.scored_items]
+    if instrument.method.chart not in (ChartKind.WHEEL, ChartKind.LEVELS):
+        refs = [(None, text("title", locale), text("title", "sv"))]
+    rows = tuple(ProgressRow(label, label_sv, tuple(_value_of(instrument, s, ref) for _, s in scored))
+                 for ref, label, label_sv in refs)
+    return Progression(instrument.key, text("title", locale), text("title", "sv"),
+                       tuple(kind for kind, _ in scored), rows)
+
+
 def results_for(session: Session, invitation: Invitation, *, locale: str, translations=None) -> list[Result]:
     """Results of the invitation's completed assessments, in the order they were filled in."""
     out = []

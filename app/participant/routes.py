@@ -3,6 +3,7 @@ and redirects (PRG), so a reload or a dead phone loses at most the screen in pro
 from __future__ import annotations
 
 import time
+from datetime import date
 
 from flask import abort, current_app, g, redirect, render_template, request, url_for
 from flask import session as cookie
@@ -17,9 +18,10 @@ from ..i18n import RequestCatalog, current_language, offered_languages
 from ..i18n import language as language_named
 from ..instruments.scoring import InvalidAnswer
 from ..models import Invitation
-from ..services import assessments, invitations
+from ..services import assessments, invitations, privacy
 from ..services.invitations import InvitationUnavailable
 from ..services.licences import licensed_wordings
+from ..vocabulary import OCCASION_LABELS
 from . import bp, flow, results
 from .forms import (
     AnswerForm,
@@ -27,6 +29,7 @@ from .forms import (
     BilingualForm,
     FinishForm,
     LanguageForm,
+    OwnCopyForm,
     ShortCodeForm,
     answer_from,
 )
@@ -250,3 +253,28 @@ def own_results():
     found = results.results_for(get_session(), g.invitation, locale=current_language().code,
                                 translations=RequestCatalog())
     return render_template("participant/results.html", results=found, size=results.CHART_SIZE)
+
+
+@bp.route("/answer/summary", methods=["GET", "POST"])
+def own_copy():
+    """One page of one's own answers at every occasion, in one's language and easy Swedish,
+    to print or download and show a new coach; a name on it only if typed (never stored)."""
+    form = OwnCopyForm()
+    name = form.name.data if form.validate_on_submit() else None
+    download = bool(name is not None and form.download.data)
+    locale = current_language().code
+    found = results.progression_for(get_session(), g.invitation, locale=locale,
+                                    translations=RequestCatalog())
+    with force_locale("sv"):
+        swedish = {kind: str(label) for kind, label in OCCASION_LABELS.items()}
+        title_sv = _("My answers over time")
+    privacy.record_own_copy(get_session(), invitation=g.invitation, ip=request.remote_addr,
+                            download=download)
+    page = render_template("participant/summary.html", form=form, name=name, progressions=found,
+                           occasion_labels=OCCASION_LABELS, occasions_sv=swedish,
+                           bilingual=not locale.startswith("sv"),
+                           title_sv=title_sv, made=date.today().isoformat())
+    if not download:
+        return page
+    return page, {"Content-Type": "text/html; charset=utf-8",
+                  "Content-Disposition": 'attachment; filename="stegvis-my-answers.html"'}

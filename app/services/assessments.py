@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -175,8 +175,30 @@ def record_consent(
     assessment = _start(session, invitation=invitation, instrument_key=instrument_key,
                         language=language, storage=STORAGE_OF_CHOICE[choice], consent=consent,
                         target_language=target_language)
+    _settle_finished(session, assessment=assessment, invitation=invitation, ip=ip)
     session.commit()
     return assessment
+
+
+def _settle_finished(session: Session, *, assessment: Assessment, invitation: Invitation,
+                     ip: str | None) -> None:
+    """A choice changed after the assessment was finished takes effect at once, without
+    committing. "Don't save" deletes its answers and stored scores (no figure counts them any
+    more; the consent row and the audit keep the history of choices); "save" stores the
+    scores of the answers still there."""
+    if assessment.completed_at is None:
+        return
+    if assessment.storage == Storage.DISCUSSION_ONLY.value:
+        answers = session.execute(delete(Answer).where(Answer.assessment_id == assessment.id)
+                                  .execution_options(synchronize_session=False)).rowcount
+        stored = scores.forget(session, [assessment.id])
+        if answers or stored:
+            audit.record(session, action="consent.withdrawn", invitation_id=invitation.id, ip=ip,
+                         object_type="assessment", object_id=assessment.id,
+                         details={"instrument": assessment.instrument_key,
+                                  "answers_deleted": answers, "scores_deleted": stored})
+    elif session.exec(select(Answer.id).where(Answer.assessment_id == assessment.id)).first():
+        scores.record(session, assessment)
 
 
 def begin(
@@ -375,6 +397,21 @@ def complete(session: Session, *, assessment: Assessment, invitation: Invitation
     _complete(session, assessment=assessment, invitation=invitation, ip=ip)
     session.commit()
     return assessment
+
+
+def completed_of(session: Session, *, participant_id: int,
+                 invitation: Invitation | None = None) -> list[tuple[Assessment, str]]:
+    """The participant's completed assessments with their occasion kind, in occasion order:
+    the stored ones, and the discussion-only ones of `invitation` while it is open."""
+    from ..models import OCCASION_ORDER
+
+    rows = session.exec(
+        select(Assessment, Occasion.kind).join(Occasion, Occasion.id == Assessment.occasion_id)
+        .where(Assessment.participant_id == participant_id, Assessment.completed_at.is_not(None))
+    ).all()
+    kept = [(a, kind) for a, kind in rows if a.storage == Storage.STORED.value
+            or (invitation is not None and a.invitation_id == invitation.id)]
+    return sorted(kept, key=lambda row: (OCCASION_ORDER.index(row[1]), row[0].id))
 
 
 def earlier_assessment(session: Session, *, assessment: Assessment) -> Assessment | None:

@@ -74,11 +74,20 @@ def record(session: Session, assessment: Assessment) -> AssessmentScore | None:
             Answer.assessment_id == assessment.id)).all())
         row = _row(assessment, kind, answers)
     if row is None:
-        session.execute(delete(AssessmentScore)
-                        .where(AssessmentScore.assessment_id == assessment.id))
+        forget(session, [assessment.id])
         return None
     return session.scalars(_upsert(session, row).returning(AssessmentScore),
                            execution_options={"populate_existing": True}).one()
+
+
+def forget(session: Session, assessment_ids: Iterable[int]) -> int:
+    """Delete the stored scores of these assessments (consent withdrawn, a person erased); the
+    caller commits. Returns how many rows went: from now on no figure counts them."""
+    ids = list(assessment_ids)
+    if not ids:
+        return 0
+    return session.execute(delete(AssessmentScore)
+                           .where(AssessmentScore.assessment_id.in_(ids))).rowcount
 
 
 def _upsert(session: Session, row: dict):
