@@ -50,8 +50,8 @@ def datapackage(name: str, resource: str, columns: list[Column], instruments: li
     return {
         "name": name,
         "title": "Stegvis pseudonymised export",
-        "description": "Row-level data about people, pseudonymised (not anonymised): handle as "
-                       "personal data. See README.txt and codebook.html.",
+        "description": "Row-level data about people, pseudonymised: still personal data, handle "
+                       "it as such. See README.txt and codebook.html.",
         "profile": "tabular-data-package",
         "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "stegvis:filters": details,

@@ -114,8 +114,10 @@ def codebook_blocks(*, facts: ExportFacts, fmt: CsvFormat, columns: list[Column]
                     instruments: list[Instrument], k: int) -> list[Block]:
     """The codebook: the file, missing values, the background variables and how they were
     generalised, then each instrument with its questions in both languages."""
+    # The long file's columns are all its own; the wide file's instrument columns are
+    # described with their instrument below.
     instrument_columns = {c.name for i in instruments for c in wide_columns(i)}
-    own = [c for c in columns if c.name not in instrument_columns]
+    own = columns if facts.layout == "long" else [c for c in columns if c.name not in instrument_columns]
     blocks: list[Block] = [
         Heading(1, f"Codebook / Kodbok: {facts.csv_name}"),
         Paragraph(f"Stegvis pseudonymised export of the evaluation \"{facts.evaluation}\": row-level "

@@ -121,7 +121,7 @@ def left_out(view: EvaluatorView, in_file: int) -> list[Sentence]:
             f"Ytterligare {more.sv} är {_left(in_file)} ur den här filen: bland dem som har svar i "
             f"filen delas deras kombination av enhet, inskrivningsår, kön, åldersgrupp och "
             f"avslutsorsak av färre än {view.k} personer.",
-            f"{more.en} more {'is' if in_file == 1 else 'are'} left out of this file: among those with answers in it, their "
+            f"Another {more.en} {'is' if in_file == 1 else 'are'} left out of this file: among those with answers in it, their "
             f"combination of unit, intake year, gender, age band and exit reason is shared by "
             f"fewer than {view.k} people."))
     if not found:

@@ -8,7 +8,7 @@ from .facts import ExportFacts
 INTRO = {
     "sv": """\
 Filen {csv} innehåller svar från självskattningar ({layout}), {format}, kodad som UTF-8.
-Den är pseudonymiserad, inte anonymiserad: det är uppgifter om enskilda personer.
+Den är pseudonymiserad: det är fortfarande uppgifter om enskilda personer.
 Hantera den som personuppgifter och bara för utvärderingens syfte.
 codebook.html och codebook.md beskriver varje variabel: frågan på svenska och engelska, typ,
 värden och deras betydelse, koder för saknade värden och instrumentets version.
@@ -24,7 +24,7 @@ samtalet (sparades inte) finns aldrig med.
 """,
     "en": """\
 {csv} holds self-assessment answers ({layout}), {format}, encoded as UTF-8.
-It is pseudonymised, not anonymised: it is data about individual people.
+It is pseudonymised: it is still data about individual people.
 Handle it as personal data, and only for the purpose of the evaluation.
 codebook.html and codebook.md describe every variable: its question in Swedish and English,
 type, values and their meaning, missing-value codes and the instrument's version.

@@ -9,8 +9,8 @@ given. Every combination of those five covers at least k participants of the fil
 organisation's recoding makes every atom hold 0 or ≥ k people, and atoms of which fewer
 than k people have answers in the file are left out of it (`export_population`).
 
-The rows stay row-level data about people, pseudonymised and not anonymised: whoever holds
-the evaluation's secret can tell who a pseudonym is.
+The rows stay row-level data about people, only pseudonymised: whoever holds the
+evaluation's secret can tell who a pseudonym is.
 """
 from __future__ import annotations
 

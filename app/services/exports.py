@@ -1,6 +1,6 @@
 """Pseudonymised exports for evaluators: one use case, `start_export`, for the web and the CLI.
 
-The file is row-level data about people, so it is pseudonymised, never called anonymised:
+The file is row-level data about people, so it is called pseudonymised (it is personal data):
 k-anonymous in its background columns, with a pseudonym per evaluation. Health Wheel and
 KASAM answers are health data (GDPR art. 9): they leave only when the evaluation project
 records a purpose that includes them, and only answers the participant consented to storing.
@@ -91,6 +91,9 @@ class Purpose:
         return bool(self.text.strip()) or self.health or self.kasam
 
 
+NO_PURPOSE = Purpose()
+
+
 def _check_cohort(session: Session, view: EvaluatorView, cohort: CohortFilter) -> None:
     """Only the organisation's k-anonymous groups, and never fewer than k people."""
     for name, label in cohort.chosen().items():
@@ -152,7 +155,7 @@ class ExportPlan:
 
 
 def start_export(session: Session, cohort: CohortFilter, *, evaluation: str, layout: str,
-                 threshold: int, csv_format: str = "comma", purpose: Purpose = Purpose(),
+                 threshold: int, csv_format: str = "comma", purpose: Purpose = NO_PURPOSE,
                  staff_id: int | None = None, ip: str | None = None,
                  via: str = "web") -> Export:
     """Record the purpose (when stated) and the export, and return it ready to stream;

@@ -16,7 +16,7 @@ from sqlmodel import select
 from app.exports.rows import pseudonym
 from app.models import AuditEvent, Organisation
 from app.services.cohort import CohortFilter
-from app.services.exports import CannotExport, Purpose, start_export
+from app.services.exports import NO_PURPOSE, CannotExport, Purpose, start_export
 
 from .. import factories
 from .cohort_data import add_assessment, wheel
@@ -51,7 +51,7 @@ def cohort(session):
 
 
 def run_export(session, organisation_id, *, evaluation="Utvärdering 2026", layout="wide",
-               csv_format="comma", purpose=Purpose(), **filters):
+               csv_format="comma", purpose=NO_PURPOSE, **filters):
     export = start_export(session, CohortFilter(organisation_id=organisation_id, **filters),
                           evaluation=evaluation, layout=layout, threshold=5, staff_id=None,
                           csv_format=csv_format, purpose=purpose)
@@ -154,7 +154,8 @@ def test_pseudonym_is_hmac_sha256_of_the_participant_id():
 @pytest.mark.parametrize("layout", ["long", "wide"])
 def test_datapackage_validates_with_frictionless(session, cohort, tmp_path, layout):
     unit, *_ = cohort
-    run_export(session, unit.organisation_id, layout=layout).extractall(tmp_path)
+    run_export(session, unit.organisation_id, layout=layout,
+               purpose=Purpose("Follow-up for the funder", kasam=True)).extractall(tmp_path)
     report = validate(str(tmp_path / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
     package = json.loads((tmp_path / "datapackage.json").read_text())
