@@ -64,7 +64,8 @@ class ExportForm(FlaskForm):
         """Health data leaves only under a written purpose (the service says so too; here the
         evaluator sees it next to the field)."""
         if (self.include_health.data or self.include_kasam.data) and not (field.data or "").strip():
-            raise ValidationError(_l("Write the purpose to include Health Wheel or KASAM answers."))
+            raise ValidationError(_l("Write the purpose of the evaluation to include Health Wheel or KASAM "
+                                     "answers."))
 
 
 class GoalForm(FlaskForm):
