@@ -1,4 +1,4 @@
-"""`flask export`: the evaluator's anonymised export for scheduled deliveries."""
+"""`flask export`: the evaluator's pseudonymised export for scheduled deliveries."""
 from __future__ import annotations
 
 import click
@@ -7,9 +7,10 @@ from flask.cli import with_appcontext
 from sqlmodel import select
 
 from ..db import session_scope
+from ..exports.csvformat import CSV_FORMATS
 from ..models import Organisation
 from ..services.cohort import CohortFilter
-from ..services.exports import LAYOUTS, CannotExport, start_export
+from ..services.exports import LAYOUTS, CannotExport, Purpose, start_export
 
 
 @click.command("export")
@@ -24,10 +25,23 @@ from ..services.exports import LAYOUTS, CannotExport, start_export
 @click.option("--age-band", help="Age band as the dashboard offers it.")
 @click.option("--exit-reason", help="Exit reason group as the dashboard offers it.")
 @click.option("--instrument", help="Instrument key (default: all instruments).")
+@click.option("--csv", "csv_format", type=click.Choice(list(CSV_FORMATS)), default="comma",
+              show_default=True,
+              help="comma: comma-separated, decimal point. semicolon: semicolon-separated, decimal "
+                   "comma (Swedish Excel).")
+@click.option("--purpose", default="",
+              help="The evaluation's purpose, recorded on it; needed to include health data.")
+@click.option("--include-health", is_flag=True,
+              help="Include Health Wheel answers stored with consent (needs --purpose).")
+@click.option("--include-kasam", is_flag=True,
+              help="Include KASAM answers stored with consent (needs --purpose).")
 @with_appcontext
 def export_command(evaluation, layout, out, organisation, unit, period, gender, age_band,
-                   exit_reason, instrument) -> None:
-    """Write the anonymised export zip for EVALUATION with the same filters as the dashboard."""
+                   exit_reason, instrument, csv_format, purpose, include_health,
+                   include_kasam) -> None:
+    """Write the pseudonymised export zip for EVALUATION with the same filters as the
+    dashboard. Health Wheel and KASAM answers are left out unless --purpose and
+    --include-health / --include-kasam say they are part of the evaluation."""
     with session_scope(current_app) as session:
         query = select(Organisation)
         if organisation:
@@ -40,8 +54,10 @@ def export_command(evaluation, layout, out, organisation, unit, period, gender, 
                               instrument_key=instrument)
         threshold = max(3, int(current_app.config["SMALL_CELL_THRESHOLD"]))
         try:
-            export = start_export(session, cohort, evaluation=evaluation, layout=layout,
-                                  threshold=threshold, via="cli")
+            export = start_export(
+                session, cohort, evaluation=evaluation, layout=layout, threshold=threshold,
+                csv_format=csv_format, via="cli",
+                purpose=Purpose(purpose, health=include_health, kasam=include_kasam))
         except CannotExport as refused:
             raise click.ClickException(str(refused)) from None
         size = export.write_to(out)

@@ -1,8 +1,15 @@
 """Cohort filters (a GET form: bookmarkable, no state change), export and goal forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..choices import as_choices
 from .labels import MEASURE_CHOICES
@@ -33,7 +40,8 @@ class CohortFilterForm(FlaskForm):
 
 
 class ExportForm(FlaskForm):
-    """An evaluation name (pseudonyms join across its waves) and the layout."""
+    """An evaluation name (pseudonyms join across its waves), the layout and CSV flavour, and
+    the evaluation's purpose: Health Wheel and KASAM answers leave only when it includes them."""
 
     evaluation = StringField(_l("Evaluation name"), validators=[DataRequired(), Length(max=200)],
                              description=_l("Exports with the same name use the same pseudonyms."))
@@ -41,7 +49,23 @@ class ExportForm(FlaskForm):
         ("wide", _l("Wide: one row per participant and occasion")),
         ("long", _l("Long: one row per answer")),
     ]))
+    csv_format = RadioField(_l("CSV file"), default="comma", choices=as_choices([
+        ("comma", _l("Comma-separated, decimal point (R, SPSS, Stata, English Excel)")),
+        ("semicolon", _l("Semicolon-separated, decimal comma (Swedish Excel)")),
+    ]))
     only_shown_instrument = BooleanField(_l("Only the instrument shown above (otherwise all)"))
+    purpose = TextAreaField(
+        _l("Purpose of the evaluation"), validators=[Length(max=2000)],
+        description=_l("Needed to include health data. It is saved with the evaluation."))
+    include_health = BooleanField(_l("The purpose includes Health Wheel answers"))
+    include_kasam = BooleanField(_l("The purpose includes KASAM answers"))
+
+    def validate_purpose(self, field) -> None:
+        """Health data leaves only under a written purpose (the service says so too; here the
+        evaluator sees it next to the field)."""
+        if (self.include_health.data or self.include_kasam.data) and not (field.data or "").strip():
+            raise ValidationError(_l("Write the purpose of the evaluation to include Health Wheel or KASAM "
+                                     "answers."))
 
 
 class GoalForm(FlaskForm):

@@ -21,6 +21,7 @@ from ..charts import figure_json
 from ..charts.cohort import change_figure, means_figure
 from ..choices import as_choices
 from ..db import get_session
+from ..i18n import message_of
 from ..security import request_actor
 from ..services import cohort as cohort_service
 from ..services import disclosure, exports, goals
@@ -112,17 +113,27 @@ def cohort():
 
 @bp.route("/export", methods=["POST"])
 def export():
-    """Stream the anonymised zip for the current filters; the audit event is written first."""
+    """Stream the pseudonymised zip for the current filters; the purpose (when stated) and the
+    audit event are written first."""
     form = ExportForm()
     _, cohort_filter, _view = cohort_filter_from(request.args)
+    back = redirect(url_for("evaluator.cohort", **request.args.to_dict()))
     if not form.validate():
-        flash(_("Give the evaluation a name, then download again."), "error")
-        return redirect(url_for("evaluator.cohort", **request.args.to_dict()))
+        flash(form.purpose.errors[0] if form.purpose.errors
+              else _("Give the evaluation a name, then download again."), "error")
+        return back
     if not form.only_shown_instrument.data:
         cohort_filter = replace(cohort_filter, instrument_key=None)
-    archive = exports.start_export(
-        get_session(), cohort_filter, evaluation=form.evaluation.data.strip(),
-        layout=form.layout.data, threshold=small_cell_threshold(), **request_actor())
+    purpose = exports.Purpose(form.purpose.data or "", health=form.include_health.data,
+                              kasam=form.include_kasam.data)
+    try:
+        archive = exports.start_export(
+            get_session(), cohort_filter, evaluation=form.evaluation.data.strip(),
+            layout=form.layout.data, csv_format=form.csv_format.data, purpose=purpose,
+            threshold=small_cell_threshold(), **request_actor())
+    except exports.CannotExport as refused:
+        flash(message_of(refused), "error")
+        return back
     return Response(stream_with_context(archive.chunks()), mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="{archive.file_name}"'})
 

@@ -2,7 +2,7 @@
 
 datapackage.json (Frictionless Table Schema) and the SPSS variable and value labels are both
 rendered from these `Column`s, and the columns themselves come from each instrument's
-`codebook()`, so the codebook can never drift from what participants were asked.
+`export_codebook()`, so the codebook can never drift from what participants were asked.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..instruments import Instrument
-from ..instruments.codebook import MISSING_VALUES, codebook
+from ..instruments.codebook import MISSING_VALUES, asks_target_language, export_codebook
 from ..models import OCCASION_ORDER
 
 # In CSV a missing value is empty; SPSS needs numbers, so it gets the codebook's codes.
@@ -34,10 +34,13 @@ class Column:
     value_labels: dict[int, str] = field(default_factory=dict)
     instrument: dict | None = None  # key, version, item/subscale, anchors, reverse, scoring
 
-    def table_schema(self) -> dict:
-        """The Frictionless field descriptor."""
+    def table_schema(self, decimal_char: str = ".") -> dict:
+        """The Frictionless field descriptor; number fields say which decimal sign the CSV
+        uses."""
         descriptor: dict = {"name": self.name, "type": self.type, "title": self.title_en,
                             "description": self.title_sv}
+        if self.type == "number" and decimal_char != ".":
+            descriptor["decimalChar"] = decimal_char
         constraints = {}
         if self.enum is not None:
             constraints["enum"] = list(self.enum)
@@ -70,8 +73,10 @@ def background_columns(labels: Mapping[str, Sequence[str]]) -> list[Column]:
         Column("unit", "string", f"Unit; small units are pooled into '{OTHER_UNIT}', or all into 'all'",
                f"Enhet; små enheter slås ihop till '{OTHER_UNIT}', eller alla till 'all'",
                enum=values("unit")),
-        Column("intake_period", "string", "Intake year, or a period of years when years are pooled",
-               "Inskrivningsår, eller en period av år när åren slås ihop", enum=values("period")),
+        Column("intake_period", "string",
+               "Intake year (2024), a two-year period (2024–2025) when years are pooled, or 'all'",
+               "Inskrivningsår (2024), en tvåårsperiod (2024–2025) när åren slås ihop, eller 'all'",
+               enum=values("period")),
         Column("gender", "string", "Gender category (small categories pooled)",
                "Könskategori (små kategorier sammanslagna)", enum=values("gender")),
         Column("age_band", "string", "Age band at intake (intake year minus birth year; bands widened when small)",
@@ -95,10 +100,12 @@ def _instrument_ref(book: dict, **extra) -> dict:
 def wide_columns(instrument: Instrument) -> list[Column]:
     """For one instrument: its version, every item (raw answer as chosen), a 'given' flag for
     free-text items (the text itself is never exported), subscales and total."""
-    book = codebook(instrument)
+    book = export_codebook(instrument)
     key = instrument.key
     columns = [Column(f"{key}_version", "integer", f"{book['title']['en']}: version",
                       f"{book['title']['sv']}: version", instrument=_instrument_ref(book))]
+    if asks_target_language(instrument):
+        columns.append(language_column(instrument))
     for item in book["items"]:
         if item["type"] == "string":
             columns.append(Column(
@@ -151,15 +158,35 @@ def long_columns(labels: Mapping[str, Sequence[str]], instruments: list[Instrume
                enum=tuple(i.key for i in instruments)),
         Column("instrument_version", "integer", "Instrument version", "Version av instrumentet",
                minimum=1),
-        Column("item", "string", "Item key (see stegvis:codebooks for wording and anchors)",
-               "Fråga (se stegvis:codebooks för text och svarsalternativ)", enum=tuple(items)),
+        Column("item", "string", "Item key (see codebook.html for wording and answer options)",
+               "Frågans nyckel (se codebook.html för text och svarsalternativ)", enum=tuple(items)),
         Column("value", "integer", "Answer as chosen (before reversal); empty when skipped or text",
                "Svaret som valdes (före omvändning); tomt om frågan hoppades över eller är text",
                minimum=min(s.min for s in ranges), maximum=max(s.max for s in ranges)),
         Column("skipped", "boolean", "Skipped by the participant", "Deltagaren hoppade över frågan"),
         Column("text_given", "boolean", "A free-text answer was given (the text is not exported)",
                "Ett fritextsvar gavs (texten lämnas inte ut)"),
+        *[language_column(i) for i in instruments if asks_target_language(i)],
     ]
+
+
+def target_language_column(key: str) -> str:
+    """The column naming the language an assessment of instrument `key` was about."""
+    return f"{key}_target_language"
+
+
+def language_column(instrument: Instrument) -> Column:
+    """Which language the participant assessed (CEFR asks first): the questions' "the
+    target language" means this one."""
+    book = export_codebook(instrument)
+    title = book["title"]
+    return Column(
+        target_language_column(instrument.key), "string",
+        f"{title['en']}: the target language the questions were about (ISO 639-1 code, "
+        "sv = Swedish, en = English; empty when not recorded)",
+        f"{title['sv']}: målspråket som frågorna gällde (kod enligt ISO 639-1, sv = svenska, "
+        "en = engelska; tomt om det inte sparades)",
+        instrument=_instrument_ref(book))
 
 
 def missing_value_labels() -> dict[int, str]:

@@ -7,6 +7,7 @@ codebook can never drift from what participants were actually asked.
 from __future__ import annotations
 
 from .schema import Instrument, Text
+from .texts import text_entries
 
 # Missing-value codes for exports where a number is required (SPSS); JSON/CSV use empty.
 MISSING_VALUES = {
@@ -85,3 +86,36 @@ def codebook(instrument: Instrument) -> dict:
 def _total_range(instrument: Instrument) -> dict | None:
     bounds = instrument.method.total_range(instrument)
     return None if bounds is None else {"min": bounds[0], "max": bounds[1]}
+
+
+# -- the codebook as exports print it ---------------------------------------------------------
+
+LANGUAGE_PLACEHOLDER = "{language}"
+# What "{language}" becomes in a codebook that covers many people: each of them chose the
+# language their self-assessment was about, so no single name fits; the export carries it per
+# assessment in the column `<key>_target_language`.
+TARGET_LANGUAGE_PHRASE = Text(en="the target language", sv="målspråket")
+
+
+def asks_target_language(instrument: Instrument) -> bool:
+    """Instruments whose texts name "{language}" (CEFR): a participant chooses which
+    language the assessment is about, and the export keeps that choice as a column."""
+    return any(LANGUAGE_PLACEHOLDER in entry.text.en for entry in text_entries(instrument))
+
+
+def export_codebook(instrument: Instrument) -> dict:
+    """`codebook()` with every "{language}" filled in with a neutral phrase in the text's own
+    language, so no title or question in a download shows a bare placeholder."""
+    return _filled(codebook(instrument), None)
+
+
+def _filled(data, language: str | None):
+    if isinstance(data, dict):
+        return {key: _filled(value, key if key in ("en", "sv") else language)
+                for key, value in data.items()}
+    if isinstance(data, list):
+        return [_filled(value, language) for value in data]
+    if isinstance(data, str) and LANGUAGE_PLACEHOLDER in data:
+        phrase = TARGET_LANGUAGE_PHRASE.sv if language == "sv" else TARGET_LANGUAGE_PHRASE.en
+        return data.replace(LANGUAGE_PLACEHOLDER, phrase)
+    return data

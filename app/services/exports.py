@@ -1,7 +1,13 @@
-"""Anonymised exports for evaluators: one use case, `start_export`, for the web and the CLI.
+"""Pseudonymised exports for evaluators: one use case, `start_export`, for the web and the CLI.
 
-The audit event (who, when, which evaluation, which filters) is committed before the first
-byte is produced, so an export that is interrupted is still on record.
+The file is row-level data about people, so it is called pseudonymised (it is personal data):
+k-anonymous in its background columns, with a pseudonym per evaluation. Health Wheel and
+KASAM answers are health data (GDPR art. 9): they leave only when the evaluation project
+records a purpose that includes them, and only answers the participant consented to storing.
+
+The audit event (who, when, which evaluation, which filters, which health data under which
+purpose) is committed before the first byte is produced, so an export that is interrupted is
+still on record.
 """
 from __future__ import annotations
 
@@ -15,16 +21,25 @@ from functools import partial
 from sqlmodel import Session, select
 
 from .. import instruments
-from ..exports.archive import datapackage, json_text, readme, write_spss, zip_stream
-from ..exports.columns import background_columns, long_columns, wide_columns
-from ..exports.rows import answer_rows, long_rows, wide_rows
+from ..exports.archive import datapackage, json_text, write_spss, zip_stream
+from ..exports.codebook import codebook_blocks, to_html, to_markdown
+from ..exports.columns import Column, background_columns, long_columns, wide_columns
+from ..exports.csvformat import CSV_FORMATS, CsvFormat
+from ..exports.facts import ExportFacts, SensitiveChoice, generalisation, left_out
+from ..exports.readme import readme
+from ..exports.rows import FileScope, answer_rows, export_population, long_rows, wide_rows
+from ..instruments import Instrument
+from ..instruments.codebook import asks_target_language
 from ..models import EvaluationProject
 from .audit import record
 from .cohort import CohortFilter, cohort_size, current_instruments
-from .disclosure import QUASI_IDENTIFIERS, view_of
+from .disclosure import QUASI_IDENTIFIERS, EvaluatorView, view_of
 from .errors import N_, DomainError
 
 LAYOUTS = ("long", "wide")
+# Sensitive instruments and the project flag that lets them leave. A sensitive instrument
+# missing here never leaves, whatever the purpose says.
+SENSITIVE_SCOPES = {"health_wheel": "includes_health", "kasam13": "includes_kasam"}
 
 
 def evaluation_project(session: Session, *, organisation_id: int, name: str) -> EvaluationProject:
@@ -56,14 +71,31 @@ class Export:
 
 
 class CannotExport(DomainError):
-    """The export cannot be made as asked (an unknown group, or nobody to export)."""
+    """The export cannot be made as asked (an unknown group, too few people, nothing that
+    may leave)."""
 
     message = N_("This selection cannot be exported.")
 
 
-def _check_cohort(session: Session, cohort: CohortFilter, threshold: int) -> None:
-    """Only the organisation's k-anonymous groups, and never an empty file."""
-    view = view_of(session, cohort.organisation_id, threshold)
+@dataclass(frozen=True)
+class Purpose:
+    """What the evaluator states with an export: the evaluation's purpose and whether it
+    includes Health Wheel and KASAM answers. Nothing stated: neither leaves."""
+
+    text: str = ""
+    health: bool = False
+    kasam: bool = False
+
+    @property
+    def stated(self) -> bool:
+        return bool(self.text.strip()) or self.health or self.kasam
+
+
+NO_PURPOSE = Purpose()
+
+
+def _check_cohort(session: Session, view: EvaluatorView, cohort: CohortFilter) -> None:
+    """Only the organisation's k-anonymous groups, and never fewer than k people."""
     for name, label in cohort.chosen().items():
         if label is not None and label not in view.labels(name):
             raise CannotExport(N_("There is no group %(group)s to choose for %(name)s."),
@@ -73,52 +105,134 @@ def _check_cohort(session: Session, cohort: CohortFilter, threshold: int) -> Non
                               "exported."), k=view.k)
 
 
+def _record_purpose(session: Session, project: EvaluationProject, purpose: Purpose, *,
+                    staff_id: int | None, ip: str | None, via: str) -> None:
+    """Store a stated purpose on the project, audited when it changes (part of the export's
+    unit of work, so the purpose on record is the one the file was made under)."""
+    if not purpose.stated:
+        return
+    text = purpose.text.strip()
+    if (purpose.health or purpose.kasam) and not text:
+        raise CannotExport(N_("Write the purpose of the evaluation to include Health Wheel or "
+                              "KASAM answers."))
+    stated = (text, purpose.health, purpose.kasam)
+    if stated == (project.purpose, project.includes_health, project.includes_kasam):
+        return
+    project.purpose, project.includes_health, project.includes_kasam = stated
+    session.add(project)
+    record(session, action="evaluation_project.purpose_recorded", staff_id=staff_id, ip=ip,
+           object_type="evaluation_project", object_id=project.id,
+           details={"evaluation": project.name, "purpose": text, "includes_health": purpose.health,
+                    "includes_kasam": purpose.kasam, "via": via})
+
+
+def _sensitive_choices(offered: list[Instrument], project: EvaluationProject,
+                       purpose: Purpose) -> list[SensitiveChoice]:
+    """For each sensitive instrument offered: whether it leaves (this export states a purpose,
+    and the project's recorded purpose includes it)."""
+    return [SensitiveChoice(
+        i.key, included=purpose.stated and bool(project.purpose.strip())
+        and bool(getattr(project, SENSITIVE_SCOPES.get(i.key, ""), False)),
+        purpose=project.purpose) for i in offered if i.sensitive]
+
+
+@dataclass(frozen=True)
+class ExportPlan:
+    """Everything decided before the first byte: who and what the file holds, and what its
+    README and codebook say about it."""
+
+    scope: FileScope
+    secret: str
+    layout: str
+    fmt: CsvFormat
+    instruments: list[Instrument]
+    left_out_atoms: tuple[str, ...]
+    facts: ExportFacts
+
+    @property
+    def language_keys(self) -> list[str]:
+        return [i.key for i in self.instruments if asks_target_language(i)]
+
+
 def start_export(session: Session, cohort: CohortFilter, *, evaluation: str, layout: str,
-                 threshold: int, staff_id: int | None = None, ip: str | None = None,
+                 threshold: int, csv_format: str = "comma", purpose: Purpose = NO_PURPOSE,
+                 staff_id: int | None = None, ip: str | None = None,
                  via: str = "web") -> Export:
-    """Record the export and return it ready to stream; raises CannotExport."""
+    """Record the purpose (when stated) and the export, and return it ready to stream;
+    raises CannotExport."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}")
-    _check_cohort(session, cohort, threshold)
+    fmt = CSV_FORMATS[csv_format]
+    view = view_of(session, cohort.organisation_id, threshold)
+    _check_cohort(session, view, cohort)
     project = evaluation_project(session, organisation_id=cohort.organisation_id, name=evaluation)
-    details = {"evaluation": evaluation, "layout": layout, "via": via, "filters": cohort.as_details()}
+    _record_purpose(session, project, purpose, staff_id=staff_id, ip=ip, via=via)
+    offered = [instruments.latest(cohort.instrument_key)] if cohort.instrument_key \
+        else current_instruments()
+    sensitive = _sensitive_choices(offered, project, purpose)
+    leaving = {c.key for c in sensitive if c.included}
+    chosen = [i for i in offered if not i.sensitive or i.key in leaving]
+    if not chosen:
+        raise CannotExport(N_("Health Wheel and KASAM answers leave only when the evaluation's "
+                              "purpose includes them."))
+    scope = FileScope(view, cohort, tuple(i.key for i in chosen), frozenset(leaving))
+    small = export_population(session, scope)
+    filters = {k: v for k, v in cohort.as_details().items() if k != "organisation_id"}
+    details = {"evaluation": evaluation, "layout": layout, "csv": fmt.key, "via": via,
+               "filters": cohort.as_details(), "instruments": [i.key for i in chosen],
+               "sensitive_included": sorted(leaving),
+               "purpose": project.purpose if leaving else None}
     record(session, action="export", staff_id=staff_id, ip=ip, object_type="evaluation_project",
            object_id=project.id, details=details)
     session.commit()
+    csv_name = f"stegvis-{layout}.csv"
+    plan = ExportPlan(
+        scope=scope, secret=project.secret, layout=layout, fmt=fmt, instruments=chosen,
+        left_out_atoms=tuple(small), facts=ExportFacts(
+            evaluation=evaluation, layout=layout, csv_name=csv_name,
+            sav_name="stegvis-wide.sav" if layout == "wide" else None,
+            generalised=generalisation(view), left_out=left_out(view, sum(small.values())),
+            sensitive=sensitive, filters=filters))
     ascii_name = unicodedata.normalize("NFKD", evaluation).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower() or "export"
-    return Export(
-        file_name=f"stegvis-{slug}-{layout}-{date.today().isoformat()}.zip",
-        chunks=partial(_zip_chunks, session, cohort, project.secret, evaluation, layout, threshold),
-    )
+    return Export(file_name=f"stegvis-{slug}-{layout}-{date.today().isoformat()}.zip",
+                  chunks=partial(_zip_chunks, session, plan))
 
 
-def _zip_chunks(session: Session, cohort: CohortFilter, secret: str, evaluation: str, layout: str,
-                threshold: int) -> Iterator[bytes]:
-    chosen = [instruments.latest(cohort.instrument_key)] if cohort.instrument_key \
-        else current_instruments()
-    keys = [i.key for i in chosen]
-    view = view_of(session, cohort.organisation_id, threshold)
+def _zip_chunks(session: Session, plan: ExportPlan) -> Iterator[bytes]:
+    view = plan.scope.view
     labels = {name: view.labels(name) for name in QUASI_IDENTIFIERS}
-    wide = background_columns(labels) + [c for i in chosen for c in wide_columns(i)]
-    wide_names = [c.name for c in wide]
+    wide = background_columns(labels) + [c for i in plan.instruments for c in wide_columns(i)]
+
+    def answers():
+        return answer_rows(session, plan.scope, plan.left_out_atoms)
 
     def wide_data():
-        return wide_rows(answer_rows(session, view, cohort, keys), secret, wide_names)
+        return wide_rows(answers(), plan.secret, [c.name for c in wide], plan.language_keys)
 
     def long_data():
-        return long_rows(answer_rows(session, view, cohort, keys), secret)
+        return long_rows(answers(), plan.secret, plan.language_keys)
 
-    columns, rows = (long_columns(labels, chosen), long_data) if layout == "long" else (wide, wide_data)
-    csv_name, sav_name = f"stegvis-{layout}.csv", "stegvis-wide.sav"
-    details = {"evaluation": evaluation, "layout": layout, **cohort.as_details()}
+    columns: list[Column]
+    if plan.layout == "long":
+        columns, rows = long_columns(labels, plan.instruments), long_data
+    else:
+        columns, rows = wide, wide_data
+    facts = plan.facts
+    package = datapackage("stegvis-export", facts.csv_name, columns, plan.instruments,
+                          {"evaluation": facts.evaluation, "layout": plan.layout, **facts.filters},
+                          plan.fmt)
+    blocks = codebook_blocks(facts=facts, fmt=plan.fmt, columns=columns,
+                             instruments=plan.instruments, k=view.k)
     files = {
-        "datapackage.json": json_text(datapackage(
-            "stegvis-export", csv_name, columns, chosen, details)),
-        "README.txt": readme(csv_name=csv_name, sav_name=sav_name, layout=layout,
-                             evaluation=evaluation, threshold=threshold, details=details),
+        "README.txt": readme(facts, plan.fmt, view.k),
+        "datapackage.json": json_text(package),
+        "codebook.html": to_html(blocks),
+        "codebook.md": to_markdown(blocks),
     }
-    yield from zip_stream(
-        csv_name=csv_name, columns=columns, rows=rows, extra_files=files,
-        spss=(sav_name, lambda path: write_spss(path, wide_data(), wide, f"Stegvis: {evaluation}")),
-    )
+    spss = None
+    if facts.sav_name:
+        spss = (facts.sav_name, lambda path: write_spss(path, wide_data(), wide,
+                                                         f"Stegvis: {facts.evaluation}"))
+    yield from zip_stream(csv_name=facts.csv_name, columns=columns, rows=rows, fmt=plan.fmt,
+                          extra_files=files, spss=spss)

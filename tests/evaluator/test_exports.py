@@ -1,4 +1,5 @@
-"""Anonymised exports: nothing identifying leaves, pseudonyms behave, the codebook validates."""
+"""Pseudonymised exports: nothing identifying leaves, pseudonyms behave, the codebook validates."""
+import codecs
 import csv
 import hashlib
 import hmac
@@ -15,7 +16,7 @@ from sqlmodel import select
 from app.exports.rows import pseudonym
 from app.models import AuditEvent, Organisation
 from app.services.cohort import CohortFilter
-from app.services.exports import CannotExport, start_export
+from app.services.exports import NO_PURPOSE, CannotExport, Purpose, start_export
 
 from .. import factories
 from .cohort_data import add_assessment, wheel
@@ -49,22 +50,27 @@ def cohort(session):
     return big, people[:16], people[16]
 
 
-def run_export(session, organisation_id, *, evaluation="Utvärdering 2026", layout="wide", **filters):
+def run_export(session, organisation_id, *, evaluation="Utvärdering 2026", layout="wide",
+               csv_format="comma", purpose=NO_PURPOSE, **filters):
     export = start_export(session, CohortFilter(organisation_id=organisation_id, **filters),
-                          evaluation=evaluation, layout=layout, threshold=5, staff_id=None)
+                          evaluation=evaluation, layout=layout, threshold=5, staff_id=None,
+                          csv_format=csv_format, purpose=purpose)
     return zipfile.ZipFile(io.BytesIO(b"".join(export.chunks())))
 
 
-def read_csv(archive: zipfile.ZipFile, name: str) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8"))))
+def read_csv(archive: zipfile.ZipFile, name: str, delimiter: str = ",") -> list[dict]:
+    data = archive.read(name)
+    assert data.startswith(codecs.BOM_UTF8)  # Excel reads UTF-8 only with the mark
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=delimiter))
 
 
 @pytest.mark.parametrize("layout", ["long", "wide"])
 def test_no_identifying_value_anywhere_in_the_zip(session, cohort, layout):
     unit, people, left_out = cohort
     archive = run_export(session, unit.organisation_id, layout=layout)
-    assert sorted(archive.namelist()) == sorted(
-        ["datapackage.json", "README.txt", f"stegvis-{layout}.csv", "stegvis-wide.sav"])
+    expected = ["README.txt", "codebook.html", "codebook.md", "datapackage.json", f"stegvis-{layout}.csv"]
+    # the long zip does not carry the wide SPSS file
+    assert sorted(archive.namelist()) == sorted(expected + (["stegvis-wide.sav"] if layout == "wide" else []))
     everything = b"".join(archive.read(name) for name in archive.namelist())
     forbidden = [SECRET_TEXT, "Hemligsson", "2024-03-14", "2024-10-01", "2025-01-02", "14/03/2024"]
     forbidden += [p.code for p in people]
@@ -148,7 +154,8 @@ def test_pseudonym_is_hmac_sha256_of_the_participant_id():
 @pytest.mark.parametrize("layout", ["long", "wide"])
 def test_datapackage_validates_with_frictionless(session, cohort, tmp_path, layout):
     unit, *_ = cohort
-    run_export(session, unit.organisation_id, layout=layout).extractall(tmp_path)
+    run_export(session, unit.organisation_id, layout=layout,
+               purpose=Purpose("Follow-up for the funder", kasam=True)).extractall(tmp_path)
     report = validate(str(tmp_path / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
     package = json.loads((tmp_path / "datapackage.json").read_text())
