@@ -142,3 +142,20 @@ def test_the_page_names_the_test_and_gives_n_for_every_share(cohort_page):
         assert all(c["n"].startswith("n = ") or c["text"] == "–" for c in row["cells"])
     assert "at least 6 of the 7 areas" in html
     assert 'id="health-wheel-note"' in html and 'value="health_wheel"' not in html
+
+
+def test_health_wheel_statistics_and_its_sources_once_the_organisation_opted_in(
+        client, session, login_as):
+    from app.models import Organisation
+    from app.services.organisations import set_health_statistics
+
+    unit = factories.make_unit(session)
+    set_health_statistics(session, organisation=session.get(Organisation, unit.organisation_id),
+                          on=True)
+    login_as("evaluator", units=[unit])
+    html = client.get("/evaluator/?instrument=health_wheel").get_data(as_text=True)
+    assert 'selected value="health_wheel"' in html and 'id="health-wheel-note"' not in html
+    sources = html.split('id="area-sources">')[1].split("</p>")[0]
+    assert "Areas from MAP2020's Health Wheel: Stress, Food and meals, Moving your body" in sources
+    assert "Areas Stegvis added: Sleep" in sources
+    assert "at least 7 of the 9 areas" in html
