@@ -159,3 +159,15 @@ def test_health_wheel_statistics_and_its_sources_once_the_organisation_opted_in(
     assert "Areas from MAP2020's Health Wheel: Stress, Food and meals, Moving your body" in sources
     assert "Areas Stegvis added: Sleep" in sources
     assert "at least 7 of the 9 areas" in html
+
+
+@pytest.mark.parametrize("instrument", ["work_wheel", "kasam13", "cefr"])
+@pytest.mark.parametrize("comparison", ["intake-exit", "exit-follow_up"])
+def test_every_questionnaire_and_comparison_renders_and_downloads(client, login_as, instrument,
+                                                                  comparison):
+    login_as("evaluator")
+    query = f"?instrument={instrument}&comparison={comparison}"
+    page = client.get(f"/evaluator/{query}")
+    assert page.status_code == 200 and f'selected value="{comparison}"' in page.get_data(as_text=True)
+    book = load_workbook(io.BytesIO(client.get(f"/evaluator/tables.xlsx{query}").data))
+    assert len(book.worksheets) >= 3
