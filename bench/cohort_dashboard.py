@@ -57,7 +57,7 @@ def seed(app, participants: int, seed_value: int = 2020) -> float:
         for table in reversed(SQLModel.metadata.sorted_tables):
             connection.execute(table.delete())
     with session_scope(app) as session:
-        org = Organisation(name="Benchkommunen")
+        org = Organisation(name="Benchkommunen", aggregate_health_wheel=True)  # times its figures too
         session.add(org)
         session.flush()
         units = [Unit(organisation_id=org.id, name=f"Enhet {i + 1}") for i in range(8)]

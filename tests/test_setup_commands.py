@@ -34,3 +34,23 @@ def test_unknown_names_and_instruments_are_refused_clearly(app, session):
                                "--organisation", "Norrby kommun", "--unit", "Ghost", "--password", "x" * 12])
     assert no_unit.exit_code != 0 and "Ghost" in no_unit.output
     assert session.exec(select(StaffUser)).all() == []
+
+
+def test_health_wheel_statistics_are_switched_on_and_off_with_an_audit_trail(app, session):
+    from app.models import AuditEvent
+
+    cli = app.test_cli_runner()
+    cli.invoke(args=["organisation", "create", "Norrby kommun"])
+    assert cli.invoke(args=["organisation", "health-statistics", "Norrby kommun"]).exit_code != 0
+    on = cli.invoke(args=["organisation", "health-statistics", "Norrby kommun", "--on"])
+    assert on.exit_code == 0 and "aggregated" in on.output
+    session.expire_all()
+    assert session.exec(select(Organisation)).one().aggregate_health_wheel
+    assert cli.invoke(args=["organisation", "health-statistics", "Norrby kommun", "--off"]).exit_code == 0
+    session.expire_all()
+    assert not session.exec(select(Organisation)).one().aggregate_health_wheel
+    events = session.exec(select(AuditEvent).where(
+        AuditEvent.action == "organisation.health_statistics").order_by(AuditEvent.id)).all()
+    assert [e.details for e in events] == [{"on": True, "via": "cli"}, {"on": False, "via": "cli"}]
+    missing = cli.invoke(args=["organisation", "health-statistics", "Nowhere", "--on"])
+    assert missing.exit_code != 0 and "Nowhere" in missing.output

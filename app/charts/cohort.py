@@ -1,7 +1,9 @@
-"""Cohort charts: intake vs exit means per area, and how change is distributed.
+"""Cohort charts: means at the two occasions compared per area, and how change is distributed.
 
 Built only from cells that survived small-cell suppression (a suppressed cell is None and is
-simply not drawn), so a chart never shows what the table hides. Data in, figure out.
+simply not drawn), so a chart never shows what the table hides. Data in, figure out. Mean
+axes span the score's whole possible range (1 to 10 for a wheel area): an axis cut to the
+data makes a change of half a point look like a leap.
 """
 from __future__ import annotations
 
@@ -9,25 +11,45 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from ..instruments import Instrument
+from ..statistics.refs import MEAN_OF_ITEMS, TOTAL
 from . import CHANGE_COLOURS, OCCASION_STYLE, new_figure
 
 
-def means_figure(labels: Sequence[str], cells: Sequence, *, intake_name: str, exit_name: str,
-                 axis_title: str) -> go.Figure:
-    """Horizontal grouped bars per area (labels stay readable): mean at intake and at exit."""
+def score_range(instrument: Instrument, ref: str) -> tuple[float, float]:
+    """The lowest and highest possible value of a reported score: an item's scale, a wheel's
+    mean on its areas' scale, a subscale's or the total's sum of its items' scales."""
+    if ref == TOTAL and instrument.method.total_range(instrument):
+        return instrument.method.total_range(instrument)
+    if ref in (MEAN_OF_ITEMS, TOTAL):
+        scale = instrument.scale_of(instrument.scored_items[0])
+        return scale.min, scale.max
+    if any(s.key == ref for s in instrument.subscales):
+        scales = [instrument.scale_of(item) for item in instrument.items_of(ref)]
+        return sum(s.min for s in scales), sum(s.max for s in scales)
+    scale = instrument.scale_of(next(i for i in instrument.items if i.key == ref))
+    return scale.min, scale.max
+
+
+def means_figure(labels: Sequence[str], cells: Sequence, *, names: tuple[str, str],
+                 kinds: tuple[str, str] = ("intake", "exit"), axis_title: str,
+                 axis_range: tuple[float, float]) -> go.Figure:
+    """Horizontal grouped bars per area (labels stay readable): the mean at the earlier and
+    at the later occasion, on the score's full range `axis_range`."""
     shown = [(label, cell) for label, cell in zip(labels, cells, strict=True) if cell is not None]
-    figure = new_figure(barmode="group", xaxis={"title": {"text": axis_title}, "rangemode": "tozero"},
+    figure = new_figure(barmode="group",
+                        xaxis={"title": {"text": axis_title}, "range": list(axis_range)},
                         yaxis={"automargin": True, "autorange": "reversed"},
                         height=140 + 44 * max(len(shown), 1))
     for name, kind, values in (
-        (intake_name, "intake", [cell.intake_mean for _, cell in shown]),
-        (exit_name, "exit", [cell.exit_mean for _, cell in shown]),
+        (names[0], kinds[0], [cell.before_mean for _, cell in shown]),
+        (names[1], kinds[1], [cell.after_mean for _, cell in shown]),
     ):
         style = OCCASION_STYLE[kind]
         figure.add_bar(
             name=name, orientation="h", y=[label for label, _ in shown], x=values,
             marker={"color": style.colour, "line": {"color": "#1b1b1b", "width": 1},
-                    "pattern": {"shape": "" if kind == "exit" else "/"}},
+                    "pattern": {"shape": "" if kind == kinds[1] else "/"}},
             hovertemplate="%{y}<br>" + name + ": %{x:.2f}<extra></extra>",
         )
     return figure

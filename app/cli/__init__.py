@@ -63,6 +63,22 @@ def organisation_create(name: str, require_totp: bool) -> None:
     click.echo(f"Organisation {name}: two-factor sign-in {rule}.")
 
 
+@organisation_cli.command("health-statistics")
+@click.argument("name")
+@click.option("--on/--off", "on", required=True,
+              help="Pool Health Wheel answers across people in cohort statistics, or stop.")
+def organisation_health_statistics(name: str, on: bool) -> None:
+    """Let ORGANISATION's cohort statistics aggregate Health Wheel answers (audited)."""
+    with session_scope(current_app) as session:
+        try:
+            organisation = organisations.find_organisation(session, name)
+        except organisations.UnknownOrganisation:
+            raise click.ClickException(f"No organisation named {name}.") from None
+        organisations.set_health_statistics(session, organisation=organisation, on=on, via="cli")
+    state = "aggregated in cohort statistics" if on else "not aggregated"
+    click.echo(f"Organisation {name}: Health Wheel answers {state}.")
+
+
 @organisation_cli.command("add-unit")
 @click.argument("organisation")
 @click.argument("name")

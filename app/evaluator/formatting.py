@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from flask_babel import format_decimal
-from flask_babel import gettext as _
 
-from ..statistics import EffectSize, Share
+from ..statistics.rounding import Rounded
+from ..statistics.tables import Cell
 
 DASH = "–"
 
@@ -25,33 +25,32 @@ def signed(value: float | None, digits: int = 1) -> str:
     return ("+" if value > 0 else "−" if value < 0 else "±") + text
 
 
-def percent(share: Share | None) -> str:
-    """'62 %' for a share; "–" when suppressed or empty."""
-    if share is None or share.proportion is None:
+def figure(value: Rounded | None, *, with_sign: bool = False) -> str:
+    """A rounded figure with its own decimals ("5,0", "< 0,001"); "–" when hidden."""
+    if value is None or value.value is None:
         return DASH
-    return _("%(value)s %%", value=decimal(100 * share.proportion, 0))
+    if value.below:
+        return f"< {decimal(value.value, value.decimals)}"
+    return signed(value.value, value.decimals) if with_sign else decimal(value.value, value.decimals)
 
 
-def interval(share: Share | None) -> str:
-    """The Wilson 95 % interval as '48–74'."""
-    if share is None or share.proportion is None:
+def cell_text(cell: Cell) -> str:
+    """A table cell's figure as the page prints it (its interval and n are printed apart)."""
+    if cell.hidden:
+        return DASH
+    if isinstance(cell.value, str):
+        return cell.value
+    text = figure(cell.value, with_sign=cell.signed)
+    return f"{text} {cell.unit}" if cell.unit else text
+
+
+def cell_interval(cell: Cell) -> str:
+    """'48–74' for a cell's 95 % interval, empty without one."""
+    if cell.interval is None or cell.hidden:
         return ""
-    return f"{decimal(100 * share.low, 0)}–{decimal(100 * share.high, 0)}"
+    low, high = cell.interval
+    return f"{figure(low)}–{figure(high)}"
 
 
-def effect(value: EffectSize | None) -> str:
-    """'0,63 (−0,33 to 1,55)'."""
-    if value is None:
-        return DASH
-    return _("%(d)s (%(low)s to %(high)s)", d=decimal(value.d, 2), low=signed(value.low, 2),
-             high=signed(value.high, 2))
-
-
-def p_value(value: float | None) -> str:
-    if value is None:
-        return DASH
-    return f"< {decimal(0.001, 3)}" if value < 0.001 else decimal(value, 3)
-
-
-FORMATTERS = {"decimal": decimal, "signed": signed, "percent": percent, "interval": interval,
-              "effect": effect, "p_value": p_value, "DASH": DASH}
+FORMATTERS = {"decimal": decimal, "signed": signed, "DASH": DASH, "cell_text": cell_text,
+              "cell_interval": cell_interval}

@@ -37,6 +37,13 @@ class CohortFilterForm(FlaskForm):
     age_band = SelectField(_l("Age at intake"), coerce=_optional_str, validators=[Optional()])
     exit_reason = SelectField(_l("Exit reason"), coerce=_optional_str, validators=[Optional()])
     instrument = SelectField(_l("Instrument"), coerce=_optional_str, validators=[Optional()])
+    # Which two occasions the paired figures compare (keys of services.cohort.COMPARISON_KEYS).
+    comparison = SelectField(_l("Compare"), coerce=_optional_str, validators=[Optional()],
+                             choices=as_choices([
+                                 ("intake-exit", _l("Intake → exit")),
+                                 ("intake-midway", _l("Intake → midway")),
+                                 ("exit-follow_up", _l("Exit → follow-up: are gains kept?")),
+                             ]))
 
 
 class ExportForm(FlaskForm):

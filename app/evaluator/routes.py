@@ -18,13 +18,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..charts import figure_json
-from ..charts.cohort import change_figure, means_figure
+from ..charts.cohort import change_figure, means_figure, score_range
 from ..choices import as_choices
 from ..db import get_session
 from ..i18n import message_of
 from ..security import request_actor
 from ..services import cohort as cohort_service
 from ..services import disclosure, exports, goals
+from ..services import tables as tables_service
 from ..services.disclosure import QUASI_IDENTIFIERS, EvaluatorView
 from . import bp
 from .formatting import FORMATTERS
@@ -39,6 +40,10 @@ from .labels import (
     ref_label,
     value_label,
 )
+from .page import cover_lines, page_context, workbook_labels
+from .tables import dashboard_tables, occasion_names
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.context_processor
@@ -71,44 +76,74 @@ def cohort_filter_from(args) -> tuple[CohortFilterForm, cohort_service.CohortFil
         form[name].choices = as_choices(
             [("", _("All"))] + [(label, value_label(label)) for label in view.labels(name)])
     form.instrument.choices = as_choices(
-        (i.key, instrument_title(i)) for i in cohort_service.current_instruments())
+        (i.key, instrument_title(i))
+        for i in cohort_service.statistics_instruments(db, chosen))
     form.validate()
     values = {name: (None if form[name].errors else form[name].data)
-              for name in (*QUASI_IDENTIFIERS, "instrument")}
+              for name in (*QUASI_IDENTIFIERS, "instrument", "comparison")}
     form.instrument.data = values["instrument"] or cohort_service.DEFAULT_INSTRUMENT
+    form.comparison.data = values["comparison"] or cohort_service.DEFAULT_COMPARISON
     return form, cohort_service.CohortFilter(
         organisation_id=chosen, **{name: values[name] for name in QUASI_IDENTIFIERS},
-        instrument_key=form.instrument.data), view
+        instrument_key=form.instrument.data, comparison=values["comparison"]), view
 
 
 def _charts(data) -> list[dict]:
+    """Per group, the means on each score's full range (one chart per range: a wheel's areas
+    share one, KASAM's subscales and total differ) and the shares that changed."""
+    if data.levels is not None:
+        return []  # levels are counted in tables, never averaged on a chart
     # Charts use the area's name only ("Hälsa", not its explanation); the table has the rest.
-    labels = [ref_label(data.instrument, row.ref).split(":")[0][:40] for row in data.rows]
+    labels = {row.ref: ref_label(data.instrument, row.ref).split(":")[0][:40] for row in data.rows}
     names = {"improved": _("Improved"), "same": _("Same"), "worsened": _("Worsened")}
+    ranges: dict[tuple, list] = {}
+    for row in data.rows:
+        ranges.setdefault(score_range(data.instrument, row.ref), []).append(row)
     charts = []
     for group in data.groups:
-        cells = [row.cells.get(group) for row in data.rows]
-        if not any(cells):
+        if not any(row.cells.get(group) for row in data.rows):
             continue
-        charts.append({"id": f"means-{group}", "group": group, "kind": "means", "json": figure_json(
-            means_figure(labels, cells, intake_name=_("Intake"), exit_name=_("Exit"),
-                         axis_title=_("Mean score")))})
+        for number, (axis_range, rows) in enumerate(ranges.items()):
+            cells = [row.cells.get(group) for row in rows]
+            if any(cells):
+                charts.append({"id": f"means-{group}-{number}", "group": group, "kind": "means",
+                               "json": figure_json(means_figure(
+                                   [labels[row.ref] for row in rows], cells,
+                                   names=occasion_names(data), kinds=data.occasions,
+                                   axis_title=_("Mean score"), axis_range=axis_range))})
         charts.append({"id": f"change-{group}", "group": group, "kind": "change", "json": figure_json(
-            change_figure(labels, cells, names=names))})
+            change_figure([labels[row.ref] for row in data.rows],
+                          [row.cells.get(group) for row in data.rows], names=names))})
     return charts
+
+
+def _dashboard():
+    """The filtered dashboard of the request and its tables (shared by page and download)."""
+    form, cohort_filter, view = cohort_filter_from(request.args)
+    data = cohort_service.dashboard(get_session(), cohort_filter, small_cell_threshold(), view)
+    return form, cohort_filter, data, dashboard_tables(data)
 
 
 @bp.route("/")
 def cohort():
     """The cohort dashboard: the MAP2020-style table first, charts below it, never instead."""
-    form, cohort_filter, view = cohort_filter_from(request.args)
-    data = cohort_service.dashboard(get_session(), cohort_filter, small_cell_threshold(), view)
+    form, _filter, data, tables = _dashboard()
     return render_template(
-        "evaluator/cohort.html", form=form, data=data, charts=_charts(data),
-        labels={row.ref: ref_label(data.instrument, row.ref) for row in data.rows},
+        "evaluator/cohort.html", form=form, data=data, tables=tables, charts=_charts(data),
         threshold=small_cell_threshold(), export_form=ExportForm(),
-        query=request.args.to_dict(),
-    )
+        query=request.args.to_dict(), **page_context(data))
+
+
+@bp.route("/tables.xlsx")
+def tables_download():
+    """The page's tables as a workbook, exactly as shown; audited like the export."""
+    form, cohort_filter, data, tables = _dashboard()
+    content = tables_service.download_tables(
+        get_session(), organisation_id=cohort_filter.organisation_id, tables=tables,
+        cover=cover_lines(form, data, small_cell_threshold()), labels=workbook_labels(),
+        filters=cohort_filter.as_details(), **request_actor())
+    return Response(content, mimetype=XLSX, headers={
+        "Content-Disposition": f'attachment; filename="{tables_service.file_name()}"'})
 
 
 @bp.route("/export", methods=["POST"])

@@ -104,6 +104,12 @@ class ScoringMethod:
         subscales, total = self.score(instrument, items)
         return self.headline(Scores(instrument.key, instrument.version, items, subscales, total))
 
+    def paired_areas(self, instrument: Instrument) -> tuple[tuple[str, ...], int] | None:
+        """The areas a paired headline is taken over and how many of them must be answered at
+        both occasions; None when each occasion's headline stands alone. The cohort read side
+        computes the paired headline in SQL from this rule, `paired_headline` in Python."""
+        return None
+
     def reported_refs(self, instrument: Instrument) -> list[str]:
         """The rows of the cohort table: what the headline sums up, then the headline."""
         return [item.key for item in instrument.scored_items] + [self.headline_ref]
@@ -177,12 +183,17 @@ class PerItem(ScoringMethod):
     ) -> tuple[float | None, float | None]:
         """Mean of the earlier and of the later occasion over the areas answered at both
         (items after reversal, None or absent = skipped); (None, None) below the minimum."""
-        common = [item.key for item in compared_areas(instrument)
-                  if before.get(item.key) is not None and after.get(item.key) is not None]
-        if not common or len(common) < self.min_paired_areas(instrument):
+        areas, minimum = self.paired_areas(instrument)
+        common = [key for key in areas
+                  if before.get(key) is not None and after.get(key) is not None]
+        if not common or len(common) < minimum:
             return None, None
         return (sum(before[k] for k in common) / len(common),
                 sum(after[k] for k in common) / len(common))
+
+    def paired_areas(self, instrument):
+        return (tuple(item.key for item in compared_areas(instrument)),
+                self.min_paired_areas(instrument))
 
     def paired_headline(self, instrument, before, after):
         return self.paired_mean(instrument, before, after)

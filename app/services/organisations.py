@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 from .. import instruments
 from ..models import Organisation, Unit
 from ..models.organisations import DEFAULT_INSTRUMENTS
+from . import audit
 
 
 class UnknownOrganisation(LookupError):
@@ -40,6 +41,20 @@ def require_two_factor(session: Session, *, organisation: Organisation, required
     organisation.require_totp = required
     session.add(organisation)
     session.commit()
+
+
+def set_health_statistics(session: Session, *, organisation: Organisation, on: bool,
+                          staff_id: int | None = None, via: str = "web") -> Organisation:
+    """Let the organisation's cohort statistics pool Health Wheel answers across people (or
+    stop them), audited: MAP2020 kept its Hälsohjulet as discussion material only, so
+    aggregating health data is a decision someone takes and answers for."""
+    organisation.aggregate_health_wheel = on
+    session.add(organisation)
+    audit.record(session, action="organisation.health_statistics", staff_id=staff_id,
+                 object_type="organisation", object_id=organisation.id,
+                 details={"on": on, "via": via})
+    session.commit()
+    return organisation
 
 
 def create_unit(

@@ -8,7 +8,8 @@ intake scores of leavers who answered at exit with those who did not. A clear di
 means the exit figures may not speak for everyone who left.
 
 Inputs are per-participant facts as equal-length arrays (one element per registered
-participant): no database, no Flask. Disclosure control of the shown counts is the
+participant), or for the intake comparison the groups' moments (count, sum, sum of squares),
+which the database sums per group so 100,000 people need not leave it: no database, no Flask. Disclosure control of the shown counts is the
 caller's business (as for every table).
 """
 from __future__ import annotations
@@ -76,19 +77,52 @@ class Attrition:
     exit_answered: Share
     follow_up_of_exit: Share
     follow_up_of_left: Share
-    intake: IntakeComparison
+    intake: IntakeComparison | None  # None: not compared (levels are never averaged)
+
+
+@dataclass(frozen=True)
+class Moments:
+    """A group of scores as count, sum and sum of squares: what a SQL aggregate returns,
+    enough for a mean and a variance, and groups add up."""
+
+    n: int
+    total: float
+    squares: float
+
+    @classmethod
+    def of(cls, values: np.ndarray) -> Moments:
+        values = np.asarray(values, dtype=float)
+        return cls(int(values.size), float(values.sum()), float((values * values).sum()))
+
+    def __add__(self, other: Moments) -> Moments:
+        return Moments(self.n + other.n, self.total + other.total, self.squares + other.squares)
+
+    @property
+    def mean(self) -> float | None:
+        return self.total / self.n if self.n else None
+
+    @property
+    def variance(self) -> float | None:
+        """Sample variance (n − 1); None below two people. Never negative from rounding."""
+        if self.n < 2:
+            return None
+        return max(0.0, (self.squares - self.total * self.total / self.n) / (self.n - 1))
 
 
 def standardised_difference(a: np.ndarray, b: np.ndarray) -> float | None:
     """Cohen's d of two independent groups: (mean a − mean b) / pooled SD (n − 1).
     None when either group has fewer than two people or nobody varies."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    if a.size < 2 or b.size < 2:
+    return _difference(Moments.of(a), Moments.of(b))
+
+
+def _difference(a: Moments, b: Moments) -> float | None:
+    if a.n < 2 or b.n < 2:
         return None
-    pooled = ((a.size - 1) * a.var(ddof=1) + (b.size - 1) * b.var(ddof=1)) / (a.size + b.size - 2)
-    if pooled == 0:
+    pooled = ((a.n - 1) * a.variance + (b.n - 1) * b.variance) / (a.n + b.n - 2)
+    # Below this the groups do not vary: what is left is rounding of the sums of squares.
+    if pooled <= 1e-12:
         return None
-    return float((a.mean() - b.mean()) / math.sqrt(pooled))
+    return float((a.mean - b.mean) / math.sqrt(pooled))
 
 
 def compare_intake(answered: np.ndarray, not_answered: np.ndarray, *,
@@ -97,19 +131,26 @@ def compare_intake(answered: np.ndarray, not_answered: np.ndarray, *,
     with the flag by the rule above."""
     answered = np.asarray(answered, dtype=float)
     not_answered = np.asarray(not_answered, dtype=float)
-    answered, not_answered = answered[~np.isnan(answered)], not_answered[~np.isnan(not_answered)]
-    d = standardised_difference(answered, not_answered)
-    if min(answered.size, not_answered.size) < min_group:
+    return compare_moments(Moments.of(answered[~np.isnan(answered)]),
+                           Moments.of(not_answered[~np.isnan(not_answered)]),
+                           material_d=material_d, min_group=min_group)
+
+
+def compare_moments(answered: Moments, not_answered: Moments, *,
+                    material_d: float = MATERIAL_D, min_group: int = MIN_GROUP) -> IntakeComparison:
+    """`compare_intake` over the two groups' moments (the database's sums)."""
+    d = _difference(answered, not_answered)
+    if min(answered.n, not_answered.n) < min_group:
         flag = NonResponse.TOO_FEW
     elif d is None or abs(d) < material_d:
         flag = NonResponse.SIMILAR
     else:
         flag = NonResponse.ANSWERED_STARTED_HIGHER if d > 0 else NonResponse.ANSWERED_STARTED_LOWER
     return IntakeComparison(
-        n_answered=int(answered.size),
-        n_not_answered=int(not_answered.size),
-        mean_answered=float(answered.mean()) if answered.size else None,
-        mean_not_answered=float(not_answered.mean()) if not_answered.size else None,
+        n_answered=answered.n,
+        n_not_answered=not_answered.n,
+        mean_answered=answered.mean,
+        mean_not_answered=not_answered.mean,
         d=d,
         flag=flag,
     )

@@ -12,13 +12,13 @@ rendered or charted.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from .disclosure import protect_table
-from .levels import share_moving_up
+from .disclosure import protect_table, unsafe_atoms
+from .levels import CEFR_BANDS, median_levels, share_moving_up
 from .paired import PairedSummary, Share, share, summarise_pairs
 
 GENDERS = ("woman", "man", "other", "prefers_not_to_say", "not_recorded")
@@ -28,16 +28,21 @@ ALL = "all"
 
 @dataclass(frozen=True)
 class PairCounts:
-    """One score's intake/exit combinations: gender, intake score, exit score (NaN where
-    missing at that occasion), how many participants had it, and their days intake → exit
-    summed (NaN unless both). Participants with both assessments are in it; for level
-    instruments also those with one (the other side NaN), for the level distributions."""
+    """One score's combinations at the two occasions compared (intake and exit, say):
+    gender, earlier score, later score (NaN where missing at that occasion), how many
+    participants had it, and their days between the two summed (NaN unless both).
+    Participants with both assessments are in it; for level instruments also those with one
+    (the other side NaN), for the level distributions. `period` is the (recoded) intake
+    period and `long` whether the combination counts as longest in the programme (None
+    where a caller has no such breakdown)."""
 
     gender: np.ndarray
     before: np.ndarray
     after: np.ndarray
     n: np.ndarray
     days: np.ndarray
+    period: np.ndarray | None = None
+    long: np.ndarray | None = None
 
     def complete(self, group: str) -> np.ndarray:
         """Which combinations are complete pairs in `group` (a gender category or ALL)."""
@@ -45,7 +50,8 @@ class PairCounts:
         return paired if group == ALL else paired & (self.gender == group)
 
     def distribution(self, occasion: str) -> dict[int, int]:
-        """How many participants had each score at "intake" or "exit" (paired or not)."""
+        """How many participants had each score at the earlier ("intake") or the later
+        ("exit") occasion, paired or not."""
         values = self.before if occasion == "intake" else self.after
         counts: dict[int, int] = {}
         for value, n in zip(values, self.n, strict=True):
@@ -56,10 +62,12 @@ class PairCounts:
     def pairs_by_gender(self, groups: Sequence[str] = GENDERS) -> list[int]:
         return [int(self.n[self.complete(g)].sum()) for g in groups]
 
-    def arrays(self, group: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The group's complete pairs one per participant (intake, exit, days): the mean days
-        of a combination stands for each of its participants, which keeps every mean exact."""
-        keep = self.complete(group)
+    def arrays(self, group: str, where: np.ndarray | None = None
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The group's complete pairs one per participant (earlier, later, days), among the
+        combinations `where` selects: the mean days of a combination stands for each of its
+        participants, which keeps every mean exact."""
+        keep = self.complete(group) if where is None else self.complete(group) & where
         n = self.n[keep]
         return (np.repeat(self.before[keep], n), np.repeat(self.after[keep], n),
                 np.repeat(self.days[keep] / n, n))
@@ -182,40 +190,59 @@ def year_table(counts: YearCounts, threshold: int, groups: Sequence[str] = GENDE
 
 
 @dataclass(frozen=True)
+class Bands:
+    """People per CEFR band at one occasion (None = "–"), everyone who answered then (n),
+    and the median level as (lower, upper): "A2/B1" when they differ."""
+
+    counts: Mapping[str, int | None]
+    n: int | None
+    median: tuple[int, int] | None
+
+    def share(self, band: str) -> Share | None:
+        """The band's share of those who answered, when both are shown."""
+        count = self.counts[band]
+        return None if count is None or self.n is None else share(count, self.n)
+
+
+@dataclass(frozen=True)
 class LevelRow:
-    """One skill: level counts at intake and exit (None = "–") and the share moving up."""
+    """One skill (or the overall level): bands at the earlier and the later occasion, and
+    the share of complete pairs moving up at least one level, by group (None = "–")."""
 
     ref: str
-    intake: Mapping[int, int | None]
-    exit: Mapping[int, int | None]
-    intake_n: int | None
-    exit_n: int | None
+    before: Bands
+    after: Bands
     moving_up: Mapping[str, Share | None]
 
 
-def _suppressed_distribution(counts: Mapping[int, int], minimum: int, maximum: int,
-                             threshold: int) -> tuple[dict[int, int | None], int | None]:
-    counts = {level: int(counts.get(level, 0)) for level in range(minimum, maximum + 1)}
-    hidden = protect_table([list(counts.values())], threshold, column_totals=False)
-    shown = {level: (None if hide else n) for (level, n), hide in zip(counts.items(), hidden.cells[0], strict=True)}
-    total = sum(counts.values())
-    return shown, (None if hidden.row_totals[0] else total)
+def _bands(counts: Mapping[int, int], threshold: int,
+           bands: Mapping[str, tuple[int, ...]] = CEFR_BANDS) -> Bands:
+    """Counts per band with small ones hidden (the total is the published margin), and the
+    median level of everyone who answered when that total is shown."""
+    per_band = {band: sum(int(counts.get(level, 0)) for level in levels)
+                for band, levels in bands.items()}
+    hidden = protect_table([list(per_band.values())], threshold, column_totals=False)
+    shown = {band: None if hide else n
+             for (band, n), hide in zip(per_band.items(), hidden.cells[0], strict=True)}
+    if hidden.row_totals[0]:
+        return Bands(shown, None, None)
+    levels = np.repeat(np.array(list(counts), dtype=float), list(counts.values()))
+    return Bands(shown, sum(per_band.values()), median_levels(levels))
 
 
-def level_table(scores: CohortScores, refs: Sequence[str], minimum: int, maximum: int,
-                threshold: int, groups: Sequence[str] = GENDERS) -> list[LevelRow]:
-    """CEFR: level distribution per skill at intake and exit, share up ≥ 1 level by group."""
+def level_table(scores: CohortScores, refs: Sequence[str], threshold: int,
+                groups: Sequence[str] = GENDERS) -> list[LevelRow]:
+    """CEFR: counts and shares by band (pre-A1, A, B, C) and the median level per skill at
+    each occasion, and the share moving up at least one level by group. Never a mean or a
+    % change of level codes: they are ranks."""
     rows = []
     for ref in refs:
         pairs = scores.pairs[ref]
-        intake, intake_n = _suppressed_distribution(pairs.distribution("intake"), minimum, maximum,
-                                                    threshold)
-        exit_, exit_n = _suppressed_distribution(pairs.distribution("exit"), minimum, maximum,
-                                                 threshold)
         hidden = _hidden_by_group(pairs, threshold, groups)
         moving = {g: None if hidden[g] else share_moving_up(*pairs.arrays(g)[:2])
                   for g in (*groups, ALL)}
-        rows.append(LevelRow(ref, intake, exit_, intake_n, exit_n, moving))
+        rows.append(LevelRow(ref, _bands(pairs.distribution("intake"), threshold),
+                             _bands(pairs.distribution("exit"), threshold), moving))
     return rows
 
 
@@ -265,3 +292,70 @@ def goal_result(pairs: PairCounts, groups: Sequence[str] = GENDERS, *, target_pe
         achieved = share(int(pairs.n[keep][hits].sum()), int(pairs.n[keep].sum()))
         result[group] = GoalCell(achieved, 100 * (achieved.proportion or 0) >= target_percent)
     return result
+
+
+def split_safe_share(parts: Mapping[Hashable, tuple[int, int]], k: int) -> Share:
+    """k of n summed over atoms, each atom given as (its part, its denominator): an atom
+    counts only when its part and the rest of its denominator both hold 0 or at least k
+    people, so neither the share's people nor the others can be told apart in any atom."""
+    unsafe = unsafe_atoms({a: part for a, (part, _) in parts.items()}, k) | unsafe_atoms(
+        {a: n - part for a, (part, n) in parts.items()}, k)
+    kept = [value for a, value in parts.items() if a not in unsafe]
+    return share(sum(part for part, _ in kept), sum(n for _, n in kept))
+
+
+LONGEST = "longest"
+
+
+@dataclass(frozen=True)
+class Map2020Table:
+    """The MAP2020 report's table: per area, a column for everyone, each gender group, each
+    intake period and those longest in the programme; cells are summaries or None ("–")."""
+
+    columns: list[tuple[str, str]]  # (breakdown, group): ("all", "all"), ("gender", "woman") …
+    rows: list[AreaRow]  # cells keyed by the column tuple
+
+
+def map2020_columns(scores: CohortScores, refs: Sequence[str], threshold: int,
+                    groups: Sequence[str] = GENDERS) -> Map2020Table:
+    """MAP2020's intake mean, exit mean and % change by everyone, gender, intake period and
+    longest in the programme (which combinations are long is the read side's business: it
+    knows the atoms). Per ref the gender groups and the periods are each suppressed as a
+    line with "all" as the total, and "longest" against the rest of the pairs."""
+    periods = sorted({str(p) for ref in refs for p in _periods(scores.pairs[ref])})
+    columns = [(ALL, ALL), *[("gender", g) for g in groups], *[("period", p) for p in periods],
+               (LONGEST, ALL)]
+    rows = []
+    for ref in refs:
+        pairs = scores.pairs[ref]
+        by_gender = _hidden_by_group(pairs, threshold, groups)
+        complete = pairs.complete(ALL)
+        period = pairs.period if pairs.period is not None else np.full(pairs.n.size, ALL, object)
+        long = pairs.long if pairs.long is not None else np.zeros(pairs.n.size, bool)
+        in_period = [int(pairs.n[complete & (period == p)].sum()) for p in periods]
+        by_period = protect_table([in_period], threshold, column_totals=False)
+        long_n = int(pairs.n[complete & long].sum())
+        by_length = protect_table([[long_n, int(pairs.n[complete].sum()) - long_n]], threshold,
+                                  row_totals=False, column_totals=False)
+        hidden = {(ALL, ALL): by_gender[ALL] or bool(by_period.row_totals[0]),
+                  **{("gender", g): by_gender[g] for g in groups},
+                  **{("period", p): bool(h) for p, h in zip(periods, by_period.cells[0],
+                                                             strict=True)},
+                  (LONGEST, ALL): bool(by_length.cells[0, 0]) or long_n == 0}
+        where = {(ALL, ALL): None, **{("period", p): period == p for p in periods},
+                 (LONGEST, ALL): long}
+        cells = {}
+        for column in columns:
+            if hidden[column]:
+                cells[column] = None
+                continue
+            group = column[1] if column[0] == "gender" else ALL
+            cells[column] = summarise_pairs(*pairs.arrays(group, where.get(column)))
+        rows.append(AreaRow(ref, cells))
+    return Map2020Table(columns, rows)
+
+
+def _periods(pairs: PairCounts) -> set:
+    if pairs.period is None:
+        return set()
+    return set(pairs.period[pairs.complete(ALL)].tolist())

@@ -213,21 +213,6 @@ class PairedSummary:
     wilcoxon: TestResult | None
     reliably_improved: Share | None = None
 
-    # The names the cohort page and its tests read today, for intake → exit. They go once
-    # the page reads before/after.
-    @property
-    def intake_mean(self) -> float | None:
-        return self.before_mean
-
-    @property
-    def exit_mean(self) -> float | None:
-        return self.after_mean
-
-    @property
-    def wilcoxon_p(self) -> float | None:
-        """The p-value alone; `wilcoxon.method` names how it was computed."""
-        return None if self.wilcoxon is None else self.wilcoxon.p
-
 
 def summarise_pairs(
     before: np.ndarray,

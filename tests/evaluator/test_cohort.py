@@ -25,10 +25,10 @@ def test_map2020_table_from_the_database(session, unit):
     data = dashboard(session, CohortFilter(organisation_id=unit.organisation_id), threshold=5)
     health = next(row for row in data.rows if row.ref == "health")
     women, men, everyone = health.cells["woman"], health.cells["man"], health.cells["all"]
-    assert (women.n, women.intake_mean, women.exit_mean, women.change) == (5, 5, 6, 1)
+    assert (women.n, women.before_mean, women.after_mean, women.change) == (5, 5, 6, 1)
     assert women.percent_change == pytest.approx(20)
-    assert (men.intake_mean, men.exit_mean, men.percent_change) == (2, 4, 100)
-    assert (everyone.n, everyone.intake_mean, everyone.exit_mean) == (10, 3.5, 5)
+    assert (men.before_mean, men.after_mean, men.percent_change) == (2, 4, 100)
+    assert (everyone.n, everyone.before_mean, everyone.after_mean) == (10, 3.5, 5)
     assert everyone.mean_days == pytest.approx(203)
     # women: +2, +1, 0, −1, +3; men: +2 ×5
     assert (everyone.improved.k, everyone.same.k, everyone.worsened.k) == (8, 1, 1)

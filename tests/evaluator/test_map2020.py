@@ -38,12 +38,12 @@ def test_columns_in_order(table):
 def test_everyone(table):
     competence = table[("all", "all")]["competence"]
     # Pairs 1–5: (4+5+2+5+4)/5 = 4 → (6+6+4+5+7)/5 = 5.6, +40 % of the intake mean.
-    assert (competence.n, competence.intake_mean, competence.exit_mean) == (5, 4, 5.6)
+    assert (competence.n, competence.before_mean, competence.after_mean) == (5, 4, 5.6)
     assert competence.percent_change == pytest.approx(40)
     assert competence.mean_days == pytest.approx(1515 / 5)
     health = table[("all", "all")]["health"]
     # The third has no intake health score: pairs 1, 2, 4, 5 → 20/4 = 5 → 26/4 = 6.5.
-    assert (health.n, health.intake_mean, health.exit_mean) == (4, 5, 6.5)
+    assert (health.n, health.before_mean, health.after_mean) == (4, 5, 6.5)
     assert health.percent_change == pytest.approx(30)
     assert health.mean_days == pytest.approx(1365 / 4)
 
@@ -51,10 +51,10 @@ def test_everyone(table):
 def test_by_gender(table):
     women = table[("gender", "woman")]["competence"]
     assert women.n == 3
-    assert women.intake_mean == pytest.approx(13 / 3) and women.exit_mean == pytest.approx(19 / 3)
+    assert women.before_mean == pytest.approx(13 / 3) and women.after_mean == pytest.approx(19 / 3)
     assert women.percent_change == pytest.approx(100 * 6 / 13)
     men = table[("gender", "man")]["competence"]
-    assert (men.intake_mean, men.exit_mean) == (3.5, 4.5)
+    assert (men.before_mean, men.after_mean) == (3.5, 4.5)
     assert men.percent_change == pytest.approx(100 / 3.5)
     # "Not recorded" is left out of the gender groups, not out of "all".
     assert ("gender", None) not in table
@@ -62,7 +62,7 @@ def test_by_gender(table):
 
 def test_by_intake_period(table):
     first = table[("period", "2016")]["competence"]
-    assert (first.n, first.intake_mean, first.exit_mean, first.mean_days) == (2, 4.5, 5.5, 450)
+    assert (first.n, first.before_mean, first.after_mean, first.mean_days) == (2, 4.5, 5.5, 450)
     second = table[("period", "2017")]["competence"]
     assert second.percent_change == pytest.approx(100 * 2 / (11 / 3))
     assert table[("period", "2018")]["competence"].n == 0  # not left yet: no pairs
@@ -74,7 +74,7 @@ def test_longest_in_the_programme(table):
     assert longest_in_programme(DAYS).tolist() == [True, True, False, True, False, False]
     longest = table[("longest", "all")]["competence"]
     assert (longest.n, longest.mean_days) == (3, pytest.approx(1265 / 3))
-    assert longest.intake_mean == pytest.approx(14 / 3)
+    assert longest.before_mean == pytest.approx(14 / 3)
     assert longest.percent_change == pytest.approx(100 * 3 / 14)
 
 

@@ -26,7 +26,7 @@ def test_map2020_table_cell_by_hand():
     summary = summarise_pairs([4, 5, 6, 5, 5, NAN], [6, 6, 6, 4, 8, 7],
                               [100, 200, 150, 250, 300, 999])
     assert summary.n == 5  # the sixth has no intake: not a pair
-    assert summary.intake_mean == 5 and summary.exit_mean == 6
+    assert summary.before_mean == 5 and summary.after_mean == 6
     assert summary.change == 1
     assert summary.percent_change == pytest.approx(20.0)
     assert summary.mean_days == 200

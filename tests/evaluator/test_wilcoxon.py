@@ -74,7 +74,7 @@ def test_normal_approximation_only_above_fifty():
 def test_the_summary_names_the_method():
     summary = summarise_pairs([4, 5, 6, 5, 5], [5, 6, 7, 6, 6])
     assert summary.wilcoxon.method is PValueMethod.EXACT_CONDITIONAL
-    assert summary.wilcoxon_p == pytest.approx(0.0625)
+    assert summary.wilcoxon.p == pytest.approx(0.0625)
 
 
 # -- agreement with scipy -----------------------------------------------------------------

@@ -271,6 +271,6 @@ def test_a_new_method_is_summarised_on_the_cohort_page_without_other_code(
                                            instrument_key="confidence"), threshold=3)
     assert data.refs == ["can_learn", "give_up", TOTAL]
     total = next(row for row in data.rows if row.ref == TOTAL).cells
-    assert (total["woman"].intake_mean, total["woman"].exit_mean) == (1, 3)
-    assert (total["all"].n, total["all"].intake_mean, total["all"].exit_mean) == (6, 1.5, 2.5)
+    assert (total["woman"].before_mean, total["woman"].after_mean) == (1, 3)
+    assert (total["all"].n, total["all"].before_mean, total["all"].after_mean) == (6, 1.5, 2.5)
     assert data.levels is None and not data.reliable
