@@ -13,7 +13,7 @@ from ..extensions import limiter
 from ..qr import qr_svg
 from ..services import staff
 from . import ROLE_HOME, SignedInStaff, bp, sessions
-from .forms import ChangePasswordForm, CodeForm, LoginForm
+from .forms import ChangePasswordForm, CodeForm, LoginForm, SignOutEverywhereForm
 
 # A password check waits this long for its one-time code before it must be repeated.
 PENDING_CODE_SECONDS = 300
@@ -124,15 +124,31 @@ def change_password():
         except staff.WrongPassword:
             form.current.errors.append(_("That is not your current password."))
         else:
-            flash(_("Your password is changed."), "success")
+            # Every session ended with the old password; this browser carries on in the new one.
+            login_user(SignedInStaff(current_user.staff))
+            flash(_("Your password is changed. You are signed out on all other devices."), "success")
             return redirect(home_url_for(current_user.role))
-    return render_template("auth/change_password.html", form=form)
+    return render_template("auth/change_password.html", form=form,
+                           everywhere_form=SignOutEverywhereForm())
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """End every session of the user, this one included (a lost phone, a shared computer)."""
+    if SignOutEverywhereForm().validate_on_submit():
+        staff.sign_out_everywhere(get_session(), user=current_user.staff, ip=request.remote_addr)
+        logout_user()
+        session.clear()
+        flash(_("You are signed out on all devices, this one too."), "info")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.change_password"))
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    """Sign out and forget the session."""
+    """Sign out: this session and every other one of the user's end."""
     staff.sign_out(get_session(), user=current_user.staff, ip=request.remote_addr)
     logout_user()
     session.clear()
