@@ -103,6 +103,7 @@ def app(database_url, request):
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": "stegvis.test",
+        "BASE_URL": "https://stegvis.test",
     })
     yield application
     engine = engine_of(application)

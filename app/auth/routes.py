@@ -6,11 +6,12 @@ from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..db import get_session
-from ..extensions import limiter
 from ..qr import qr_svg
+from ..security import CODE_PER_ACCOUNT, CODE_PER_IP, failure_limits, sign_in_limits
 from ..services import staff
 from . import ROLE_HOME, SignedInStaff, bp, sessions
 from .forms import ChangePasswordForm, CodeForm, LoginForm, SignOutEverywhereForm
@@ -47,8 +48,13 @@ def _signed_in(result: staff.SignIn, next_url: str | None):
     return redirect(_safe_next(next_url) or home_url_for(result.user.role))
 
 
+def _pending_account() -> str:
+    """The account whose password was right and whose one-time code is asked for now."""
+    return f"account-code:{(session.get(PENDING) or {}).get('id')}"
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@sign_in_limits
 def login():
     """Email and password sign-in."""
     form = LoginForm()
@@ -68,7 +74,7 @@ def login():
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@failure_limits((CODE_PER_ACCOUNT, _pending_account), (CODE_PER_IP, get_remote_address))
 def totp_verify():
     """Second step: the one-time code, within a few minutes of the password check."""
     pending = session.get(PENDING)
