@@ -7,6 +7,11 @@ FLASK := $(BIN)/flask --app app
 PG_TEST_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The demo and every make target run as development, said explicitly (an unset STEGVIS_ENV means
+# production, which refuses the public development secret); an exported value wins.
+STEGVIS_ENV ?= development
+STEGVIS_BASE_URL ?= http://$(HOST):$(PORT)
+export STEGVIS_ENV STEGVIS_BASE_URL
 
 .PHONY: run test lint test-browser install migrate demo translations extract-strings update-catalogs compile-catalogs assets clean
 

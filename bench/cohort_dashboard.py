@@ -188,6 +188,7 @@ def main() -> None:
     if not url:
         sys.exit("Set DATABASE_URL to a database you may empty.")
     upgrade(url)
+    os.environ.setdefault("STEGVIS_ENV", "development")  # synthetic data, a throwaway secret
     app = create_app({"DATABASE_URL": url})
     with app.app_context():
         if not args.no_seed:

@@ -22,10 +22,11 @@ from app.migrate import upgrade
 
 from . import factories
 
-# Cheap password hashing for the whole suite (production refuses these values): read when an app
-# is created, so every app a test creates gets them.
-os.environ.update(STEGVIS_ARGON2_TIME_COST="1", STEGVIS_ARGON2_MEMORY_KIB="8",
-                  STEGVIS_ARGON2_PARALLELISM="1")
+# Read when an app is created, so every app a test creates (and every server a test starts)
+# gets them: a development environment said explicitly (unset means production, which refuses
+# the development secret), and cheap password hashing (production refuses these values).
+os.environ.update(STEGVIS_ENV="development", STEGVIS_ARGON2_TIME_COST="1",
+                  STEGVIS_ARGON2_MEMORY_KIB="8", STEGVIS_ARGON2_PARALLELISM="1")
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -102,6 +103,7 @@ def app(database_url, request):
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": "stegvis.test",
+        "BASE_URL": "https://stegvis.test",
     })
     yield application
     engine = engine_of(application)

@@ -12,6 +12,7 @@ PUBLIC_ENDPOINTS = {
     "auth.totp_verify",  # second sign-in step: needs a password check from the last 5 minutes
     "auth.totp_setup",  # login_required (any role enrols its own authenticator)
     "auth.change_password",  # login_required (any role changes its own password)
+    "auth.sign_out_everywhere",  # login_required (any role ends its own sessions)
 }
 PUBLIC_BLUEPRINTS = {"participant"}  # guarded by invitation tokens, not accounts
 

@@ -1,4 +1,4 @@
-"""Settings: safe defaults, and production refuses to run without a real secret."""
+"""Settings: development only when said explicitly; production refuses what would be unsafe."""
 import pytest
 
 from app import create_app
@@ -8,15 +8,88 @@ from app.passwords import HashCost, hash_password, verify_password
 ARGON2_VARIABLES = ("STEGVIS_ARGON2_TIME_COST", "STEGVIS_ARGON2_MEMORY_KIB", "STEGVIS_ARGON2_PARALLELISM")
 
 
-def test_defaults_use_sqlite_in_the_instance_folder(tmp_path):
-    config = Settings.from_env({}).flask_config(str(tmp_path))
+DEVELOPMENT = {"STEGVIS_ENV": "development"}
+# What a production start needs besides the secret; each test leaves out or spoils one part.
+PRODUCTION = {"STEGVIS_ENV": "production", "SECRET_KEY": "x" * 64,
+              "STEGVIS_BASE_URL": "https://stegvis.example.se",
+              "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379"}
+
+
+def test_development_defaults_use_sqlite_in_the_instance_folder(tmp_path):
+    settings = Settings.from_env(DEVELOPMENT)
+    settings.check()
+    config = settings.flask_config(str(tmp_path))
     assert config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'stegvis.sqlite'}"
     assert config["SECRET_KEY"] == DEV_SECRET_KEY
     assert config["SESSION_COOKIE_HTTPONLY"] is True
+    assert config["SESSION_COOKIE_SECURE"] is False
+    assert config["BASE_URL"] == "http://127.0.0.1:5000"
+    assert config["SESSION_MAX_HOURS"] == 10 and config["TRUSTED_PROXIES"] == 0
+
+
+def _refusal(environ: dict) -> str:
+    """The reason `environ` is refused; always one line."""
+    with pytest.raises(ConfigurationError) as refused:
+        Settings.from_env(environ).check()
+    message = str(refused.value)
+    assert "\n" not in message
+    return message
+
+
+@pytest.mark.parametrize("environ", [{}, {"STEGVIS_ENV": ""}, {"SECRET_KEY": ""}])
+def test_an_unset_environment_is_production_and_refuses_the_development_secret(environ):
+    assert Settings.from_env(environ).env == "production"
+    assert "SECRET_KEY" in _refusal(environ)
+
+
+@pytest.mark.parametrize("value", ["Production", "prod", "dev", "development ", "test"])
+def test_an_unknown_environment_name_is_refused_even_with_a_real_secret(value):
+    message = _refusal({**PRODUCTION, "STEGVIS_ENV": value})
+    assert "STEGVIS_ENV" in message and repr(value) in message
+
+
+def test_a_missing_environment_with_everything_production_needs_starts_as_production():
+    settings = Settings.from_env({k: v for k, v in PRODUCTION.items() if k != "STEGVIS_ENV"})
+    settings.check()
+    assert settings.env == "production" and settings.secure_cookies
+
+
+def test_the_app_refuses_to_start_without_an_environment(monkeypatch):
+    for name in ("STEGVIS_ENV", "SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(ConfigurationError, match="STEGVIS_ENV=development"):
+        create_app()
+
+
+@pytest.mark.parametrize(("change", "named"), [
+    ({"STEGVIS_BASE_URL": ""}, "STEGVIS_BASE_URL"),
+    ({"STEGVIS_BASE_URL": "http://stegvis.example.se"}, "STEGVIS_BASE_URL"),
+    ({"RATELIMIT_STORAGE_URI": "memory://"}, "RATELIMIT_STORAGE_URI"),
+])
+def test_production_needs_a_base_url_and_shared_rate_limit_storage(change, named):
+    assert named in _refusal({**PRODUCTION, **change})
+
+
+@pytest.mark.parametrize(("change", "named"), [
+    ({"STEGVIS_BASE_URL": "stegvis.example.se"}, "STEGVIS_BASE_URL"),
+    ({"STEGVIS_BASE_URL": "https://stegvis.example.se/?x=1"}, "STEGVIS_BASE_URL"),
+    ({"STEGVIS_TRUSTED_PROXIES": "one"}, "STEGVIS_TRUSTED_PROXIES"),
+    ({"STEGVIS_TRUSTED_PROXIES": "-1"}, "STEGVIS_TRUSTED_PROXIES"),
+    ({"STEGVIS_SESSION_MAX_HOURS": "0"}, "STEGVIS_SESSION_MAX_HOURS"),
+    ({"STEGVIS_SESSION_IDLE_MINUTES": "30m"}, "STEGVIS_SESSION_IDLE_MINUTES"),
+])
+def test_malformed_values_are_refused_with_their_name(change, named):
+    assert named in _refusal({**DEVELOPMENT, **change})
+
+
+def test_base_url_loses_its_trailing_slash():
+    settings = Settings.from_env({**PRODUCTION, "STEGVIS_BASE_URL": "https://stegvis.example.se/ "})
+    assert settings.flask_config("/tmp")["BASE_URL"] == "https://stegvis.example.se"
 
 
 def test_environment_overrides_defaults():
-    settings = Settings.from_env({"DATABASE_URL": "postgresql+psycopg://x/y", "STEGVIS_SMALL_CELL": "7"})
+    settings = Settings.from_env({**DEVELOPMENT, "DATABASE_URL": "postgresql+psycopg://x/y",
+                                  "STEGVIS_SMALL_CELL": "7"})
     assert settings.database_url == "postgresql+psycopg://x/y"
     assert settings.small_cell_threshold == 7
 
@@ -39,19 +112,19 @@ def test_production_refuses_a_missing_or_weak_secret(monkeypatch, secret):
 
 
 def test_production_starts_with_a_real_secret(monkeypatch, tmp_path):
-    monkeypatch.setenv("STEGVIS_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    for name, value in PRODUCTION.items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite'}")
     for name in ARGON2_VARIABLES:  # the suite runs with cheap hashing; production may not
         monkeypatch.delenv(name, raising=False)
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["PASSWORD_HASH_COST"] == HashCost()
+    assert app.config["BASE_URL"] == "https://stegvis.example.se"
 
 
 def test_production_refuses_cheap_password_hashing():
-    settings = Settings.from_env({"STEGVIS_ENV": "production", "SECRET_KEY": "x" * 64,
-                                  "STEGVIS_ARGON2_MEMORY_KIB": "1024"})
+    settings = Settings.from_env({**PRODUCTION, "STEGVIS_ARGON2_MEMORY_KIB": "1024"})
     with pytest.raises(ConfigurationError, match="STEGVIS_ARGON2_MEMORY_KIB"):
         settings.check()
 

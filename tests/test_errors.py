@@ -100,7 +100,7 @@ def test_an_app_started_without_its_database_answers_503(app, tmp_path, translat
     cut_off = create_app({"TESTING": True, "DATABASE_URL": url, "SERVER_NAME": "stegvis.test"})
     client = cut_off.test_client()
     with client.session_transaction() as cookie:
-        cookie["_user_id"], cookie["_fresh"] = "1", True  # a coach's session from before the outage
+        cookie["_user_id"], cookie["_fresh"] = "1:0", True  # a coach's session from before the outage
     check_unavailable_page(client.get("/coach/", headers={"Accept-Language": "sv"}), translated, "sv")
     check_unavailable_page(client.get("/answer/", headers={"Accept-Language": "ar"}), translated, "ar")
     if backend == "postgresql":

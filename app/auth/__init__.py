@@ -32,7 +32,8 @@ class SignedInStaff(UserMixin):
         return getattr(self.staff, name)
 
     def get_id(self) -> str:
-        return str(self.staff.id)
+        """What the session cookie holds: the user and the session generation it began in."""
+        return f"{self.staff.id}:{self.staff.session_generation}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login asks this before it lets a session in
@@ -40,10 +41,21 @@ class SignedInStaff(UserMixin):
 
 
 @login_manager.user_loader
-def load_staff_user(user_id: str) -> SignedInStaff | None:
-    """The signed-in staff user, if still active."""
-    user = get_session().get(StaffUser, int(user_id))
-    return SignedInStaff(user) if user and user.active else None
+def load_staff_user(session_id: str) -> SignedInStaff | None:
+    """The signed-in staff user, if still active and the session is of their current
+    generation (a session from before a sign-out or password change, or one signed before
+    generations existed, is refused)."""
+    user_id, _, generation = session_id.partition(":")
+    try:
+        user_id, generation = int(user_id), int(generation)
+    except ValueError:
+        return None
+    if not 0 < user_id < 2**63:  # beyond any database's integer: no such user
+        return None
+    user = get_session().get(StaffUser, user_id)
+    if user is None or not user.active or user.session_generation != generation:
+        return None
+    return SignedInStaff(user)
 
 
 from . import routes  # noqa: F401  (routes register on bp)

@@ -39,3 +39,7 @@ class ChangePasswordForm(FlaskForm):
         _l("New password again"),
         validators=[DataRequired(), EqualTo("new", message=_l("The two new passwords differ."))],
     )
+
+
+class SignOutEverywhereForm(FlaskForm):
+    """A button only; the form carries the CSRF token."""

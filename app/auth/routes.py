@@ -6,14 +6,15 @@ from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..db import get_session
-from ..extensions import limiter
 from ..qr import qr_svg
+from ..security import CODE_PER_ACCOUNT, CODE_PER_IP, failure_limits, sign_in_limits
 from ..services import staff
 from . import ROLE_HOME, SignedInStaff, bp, sessions
-from .forms import ChangePasswordForm, CodeForm, LoginForm
+from .forms import ChangePasswordForm, CodeForm, LoginForm, SignOutEverywhereForm
 
 # A password check waits this long for its one-time code before it must be repeated.
 PENDING_CODE_SECONDS = 300
@@ -47,8 +48,13 @@ def _signed_in(result: staff.SignIn, next_url: str | None):
     return redirect(_safe_next(next_url) or home_url_for(result.user.role))
 
 
+def _pending_account() -> str:
+    """The account whose password was right and whose one-time code is asked for now."""
+    return f"account-code:{(session.get(PENDING) or {}).get('id')}"
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@sign_in_limits
 def login():
     """Email and password sign-in."""
     form = LoginForm()
@@ -68,7 +74,7 @@ def login():
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@failure_limits((CODE_PER_ACCOUNT, _pending_account), (CODE_PER_IP, get_remote_address))
 def totp_verify():
     """Second step: the one-time code, within a few minutes of the password check."""
     pending = session.get(PENDING)
@@ -124,15 +130,31 @@ def change_password():
         except staff.WrongPassword:
             form.current.errors.append(_("That is not your current password."))
         else:
-            flash(_("Your password is changed."), "success")
+            # Every session ended with the old password; this browser carries on in the new one.
+            login_user(SignedInStaff(current_user.staff))
+            flash(_("Your password is changed. You are signed out on all other devices."), "success")
             return redirect(home_url_for(current_user.role))
-    return render_template("auth/change_password.html", form=form)
+    return render_template("auth/change_password.html", form=form,
+                           everywhere_form=SignOutEverywhereForm())
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """End every session of the user, this one included (a lost phone, a shared computer)."""
+    if SignOutEverywhereForm().validate_on_submit():
+        staff.sign_out_everywhere(get_session(), user=current_user.staff, ip=request.remote_addr)
+        logout_user()
+        session.clear()
+        flash(_("You are signed out on all devices, this one too."), "info")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.change_password"))
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    """Sign out and forget the session."""
+    """Sign out: this session and every other one of the user's end."""
     staff.sign_out(get_session(), user=current_user.staff, ip=request.remote_addr)
     logout_user()
     session.clear()

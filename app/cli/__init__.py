@@ -160,6 +160,17 @@ def staff_totp_reset(email: str) -> None:
     click.echo(f"Two-factor sign-in reset for {email}.")
 
 
+@staff_cli.command("deactivate")
+@click.option("--email", required=True)
+def staff_deactivate(email: str) -> None:
+    """Close a staff account (someone who left): no sign-in, and their open sessions end now."""
+    from ..services.staff import deactivate
+
+    with session_scope(current_app) as session:
+        deactivate(session, user=_staff_user(session, email))
+    click.echo(f"Deactivated {email}; every session of theirs has ended.")
+
+
 def register_commands(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
     from .exports import export_command

@@ -21,10 +21,10 @@ invitations_cli = AppGroup("invitations", help="Participant invitations.")
               help="Comma-separated keys (default: the unit's default instruments).")
 @click.option("--mode", type=click.Choice(["own_device", "with_coach"]), default="own_device")
 @click.option("--days", type=int, default=None, help="Days the link works (default: setting).")
-@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
+@click.option("--base-url", default=None, help="Where links open (default: STEGVIS_BASE_URL).")
 @with_appcontext
 def invite_command(code: str, occasion: str, instruments: str | None, mode: str,
-                   days: int | None, base_url: str) -> None:
+                   days: int | None, base_url: str | None) -> None:
     """Create an invitation and print its link and short code."""
     from ..models import Unit
 
@@ -40,6 +40,7 @@ def invite_command(code: str, occasion: str, instruments: str | None, mode: str,
                 environment=current_app.config["STEGVIS_ENV"])
         except invitations.CannotInvite as exc:
             raise click.ClickException(str(exc)) from None
+        base_url = base_url or current_app.config["BASE_URL"]
         click.echo(f"Link: {invitations.link_for(invitation, base_url=base_url, secret=current_app.secret_key)}")
         click.echo(f"Short code: {invitation.short_code}")
         click.echo(f"Valid until: {invitation.expires_at:%Y-%m-%d %H:%M} UTC")

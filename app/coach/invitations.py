@@ -50,16 +50,19 @@ def invite(participant_id: int):
             flash(message_of(exc), "error")
         else:
             if invitation.mode == AssessmentMode.WITH_COACH:
-                # Fill in together: the coach's own browser opens the participant flow.
-                return redirect(invitation_service.link_for(invitation, base_url=request.host_url,
-                                       secret=current_app.secret_key))
+                # Fill in together: the coach's own browser opens the participant flow, on
+                # the site it is on (a path, no host).
+                return redirect(invitation_service.link_for(invitation, base_url="",
+                                                            secret=current_app.secret_key))
             flash(_("Invitation ready. Show the QR code or send the link."), "success")
             return redirect(url_for("coach.invitation", invitation_id=invitation.id))
     return render_template("coach/invite.html", form=form, participant=participant)
 
 
 def _invitation_context(db, invitation: Invitation) -> dict:
-    link = invitation_service.link_for(invitation, base_url=request.host_url,
+    # The address comes from STEGVIS_BASE_URL, never from the request's Host header: a forged
+    # Host would otherwise put an attacker's site into the link and QR code handed out.
+    link = invitation_service.link_for(invitation, base_url=current_app.config["BASE_URL"],
                                        secret=current_app.secret_key)
     return {
         "invitation": invitation,

@@ -49,3 +49,6 @@ class StaffUser(SQLModel, table=True):
     preferred_language: str = Field(default="sv", max_length=10)
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
+    # Every staff session carries the generation it began in; raising it (sign-out, a new
+    # password, deactivation, "sign out everywhere") ends them all, copied cookies included.
+    session_generation: int = Field(default=0)

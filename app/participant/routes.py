@@ -13,11 +13,11 @@ from wtforms import SelectChoice
 
 from .. import instruments
 from ..db import get_session
-from ..extensions import limiter
 from ..i18n import RequestCatalog, current_language, offered_languages
 from ..i18n import language as language_named
 from ..instruments.scoring import InvalidAnswer
 from ..models import Invitation
+from ..security import short_code_limits
 from ..services import assessments, invitations, privacy
 from ..services.invitations import InvitationUnavailable
 from ..services.licences import licensed_wordings
@@ -107,7 +107,7 @@ def open_link(token: str):
 
 
 @bp.route("/kod", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@short_code_limits
 def short_code():
     """Type the short code instead of opening the link (shared computers)."""
     form = ShortCodeForm()

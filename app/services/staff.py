@@ -117,10 +117,44 @@ def _signed_in(session: Session, user: StaffUser, ip: str | None) -> SignIn:
     return SignIn(SignInOutcome.SIGNED_IN, user, must_enrol_totp=must_enrol)
 
 
+def end_sessions(user: StaffUser) -> None:
+    """Make every session the user has signed in so far invalid, on every device and in every
+    copy of its cookie: sessions carry the generation they began in, and only the current one
+    is accepted. The caller commits."""
+    user.session_generation += 1
+
+
 def sign_out(session: Session, *, user: StaffUser, ip: str | None = None) -> None:
-    """Record that the user signed out (the web layer forgets the session)."""
+    """Sign out: every session of the user ends (a cookie copied off a shared computer
+    included), not just this browser's; audited."""
+    end_sessions(user)
+    session.add(user)
     audit.record(session, action="logout", staff_id=user.id, ip=ip)
     session.commit()
+
+
+def sign_out_everywhere(session: Session, *, user: StaffUser, ip: str | None = None) -> None:
+    """The account page's button for a lost phone or a forgotten shared computer: every
+    session of the user ends; audited under its own name so the trail shows it was asked for."""
+    end_sessions(user)
+    session.add(user)
+    audit.record(session, action="signed_out_everywhere", staff_id=user.id, ip=ip,
+                 object_type="staff_user", object_id=user.id)
+    session.commit()
+
+
+def deactivate(session: Session, *, user: StaffUser, staff_id: int | None = None,
+               ip: str | None = None) -> StaffUser:
+    """Someone who left: no sign-in any more, and their open sessions end now (so turning the
+    account on again later does not bring an old cookie back). Audited, with `staff_id` the
+    one who did it (None: the command line)."""
+    user.active = False
+    end_sessions(user)
+    session.add(user)
+    audit.record(session, action="staff_deactivated", staff_id=staff_id, ip=ip,
+                 object_type="staff_user", object_id=user.id)
+    session.commit()
+    return user
 
 
 def unit_ids_of(session: Session, user: StaffUser) -> list[int]:
@@ -146,11 +180,13 @@ TOTP_ISSUER = "Stegvis"
 
 def set_password(session: Session, *, user: StaffUser, password: str,
                  staff_id: int | None = None, ip: str | None = None) -> StaffUser:
-    """Store a new password (from the CLI, or after the current one was confirmed); audited,
-    with `staff_id` the one who set it (None: the command line)."""
+    """Store a new password (from the CLI, or after the current one was confirmed) and end
+    every session of the user; audited, with `staff_id` the one who set it (None: the command
+    line). The web layer signs the changing browser in again."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise WeakPassword(MIN_PASSWORD_LENGTH)
     user.password_hash = hash_password(password)
+    end_sessions(user)  # whoever knew the old password may hold a session: it ends
     session.add(user)
     audit.record(session, action="password_changed", staff_id=staff_id, ip=ip,
                  object_type="staff_user", object_id=user.id)

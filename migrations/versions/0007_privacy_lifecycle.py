@@ -2,7 +2,7 @@
 the daily purge passes them by and staff pages can tell a pseudonymous record from a person.
 
 Revision ID: 0007_privacy_lifecycle
-Revises: 0005_evaluation_purpose
+Revises: 0006_staff_session_generation
 Create Date: 2026-12-03 10:00:00
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0007_privacy_lifecycle"
-down_revision = "0005_evaluation_purpose"
+down_revision = "0006_staff_session_generation"
 branch_labels = None
 depends_on = None
 
