@@ -1,4 +1,4 @@
-"""Time the anonymised export (long and wide) on a seeded database and watch its memory.
+"""Time the pseudonymised export (long and wide) on a seeded database and watch its memory.
 
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/stegvis_bench \
         .venv/bin/python bench/export.py [--participants 10000 | --no-seed]

@@ -1,4 +1,4 @@
-"""Cohort statistics and anonymised exports. Evaluators never see who a person is."""
+"""Cohort statistics and pseudonymised exports. Evaluators never see who a person is."""
 from flask import Blueprint
 
 from ..models import Role

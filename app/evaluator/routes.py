@@ -1,4 +1,4 @@
-"""Evaluator pages: the cohort dashboard, the anonymised export, programme goals."""
+"""Evaluator pages: the cohort dashboard, the pseudonymised export, programme goals."""
 from __future__ import annotations
 
 from dataclasses import replace

@@ -173,7 +173,7 @@ class WeakPassword(ValueError):
 
 MIN_PASSWORD_LENGTH = 12
 # Roles whose pages show data about individual participants; an organisation's
-# `require_totp` applies to them (evaluators only see anonymised cohorts).
+# `require_totp` applies to them (evaluators only see cohorts of at least k people).
 PARTICIPANT_DATA_ROLES = frozenset({Role.COACH, Role.UNIT_ADMIN, Role.ADMIN})
 TOTP_ISSUER = "Stegvis"
 
