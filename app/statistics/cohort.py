@@ -350,7 +350,7 @@ def map2020_columns(scores: CohortScores, refs: Sequence[str], threshold: int,
                 cells[column] = None
                 continue
             group = column[1] if column[0] == "gender" else ALL
-            cells[column] = summarise_pairs(*pairs.arrays(group, where.get(column)))
+            cells[column] = summarise_pairs(*pairs.arrays(group, where.get(column)), tests=False)
         rows.append(AreaRow(ref, cells))
     return Map2020Table(columns, rows)
 

@@ -221,12 +221,15 @@ def summarise_pairs(
     *,
     s_diff: float | None = None,
     rci_threshold: float = 1.96,
+    tests: bool = True,
 ) -> PairedSummary:
     """Summarise the complete pairs among `before` and `after` (NaN = missing).
 
     Any two occasions: the arrays hold one score per participant at the earlier and the
     later occasion, and `days` the days between the two. A pair counts only when both
-    scores exist, so every figure is over the same people.
+    scores exist, so every figure is over the same people. `tests=False` leaves out the
+    effect size and the Wilcoxon test (None): tables of means only (MAP2020's) need neither,
+    and the effect size's exact interval is the costly part.
     """
     before = np.asarray(before, dtype=float)
     after = np.asarray(after, dtype=float)
@@ -255,8 +258,8 @@ def summarise_pairs(
         improved=share(int(np.sum(diff > 0)), n),
         same=share(int(np.sum(diff == 0)), n),
         worsened=share(int(np.sum(diff < 0)), n),
-        effect=cohens_dz(diff),
-        wilcoxon=wilcoxon_p(diff),
+        effect=cohens_dz(diff) if tests else None,
+        wilcoxon=wilcoxon_p(diff) if tests else None,
         reliably_improved=reliable,
     )
 
