@@ -279,47 +279,39 @@ def _either(view: EvaluatorView, cohort: CohortFilter, instrument: Instrument, r
 
 # Per ref, the figures besides the ref itself whose atom parts are checked: for level
 # instruments the answers at each occasion, and "longest in the programme" with its rest.
-LONG, REST = "long", "rest"
+LONG = "long"
 
 
-def _unsafe_by_figure(session: Session, either, refs: list[str], k: int,
-                      everyone: bool) -> dict:
-    """Per figure, the atoms whose part of the cohort holds 1 to k − 1 people: pairs per ref
-    (and, for level instruments, answers at the earlier and at the later occasion), pairs
-    with days for the years table, and everyone for the count. Keyed by ref index, YEARS,
-    PARTICIPANTS, and (ref index, LONG) for the atoms that may enter the "longest in the
-    programme" column: those whose long pairs and other pairs are both 0 or at least k
-    (otherwise all − longest would give the small rest away)."""
-    def present(column):
-        return func.count(column)
-
+def _unsafe_by_figure(either, refs: list[str], k: int, everyone: bool) -> dict:
+    """Per figure, a subquery of the atoms whose part of the cohort holds 1 to k − 1 people:
+    pairs per ref (and, for level instruments, answers at the earlier and at the later
+    occasion), pairs with days for the years table, and everyone for the count. Keyed by ref
+    index, YEARS, PARTICIPANTS, and (ref index, LONG) for the atoms that may not enter the
+    "longest in the programme" column: those whose long pairs or other pairs are 1 to k − 1
+    (otherwise all − longest would give the small rest away). One grouping of `either` by
+    atom, in the same statement as the figures."""
     def both(n: int, *extra):
         return func.count(case((and_(either.c[f"before_{n}"].is_not(None),
                                      either.c[f"after_{n}"].is_not(None), *extra), 1)))
 
     long = either.c.days >= LONGEST_DAYS
-    columns = [func.count(), present(either.c.days)]
+    parts: dict = {PARTICIPANTS: [func.count()], YEARS: [func.count(either.c.days)]}
     for n in range(len(refs)):
-        columns += [both(n), both(n, long), both(n, ~long)]
-        if everyone:
-            columns += [present(either.c[f"before_{n}"]), present(either.c[f"after_{n}"])]
-    rows = session.exec(select(either.c.atom, *columns).group_by(either.c.atom)).all()
-    per_ref = 5 if everyone else 3
-
-    def unsafe(position: int) -> set[str]:
-        return unsafe_atoms({row[0]: row[position] for row in rows}, k)
-
-    found: dict = {PARTICIPANTS: sorted(unsafe(1)), YEARS: sorted(unsafe(2))}
-    for n in range(len(refs)):
-        start = 3 + n * per_ref
-        pairs = unsafe(start)
-        found[n] = sorted(pairs.union(*(unsafe(start + 3 + i) for i in range(per_ref - 3))))
-        found[(n, LONG)] = sorted(pairs | unsafe(start + 1) | unsafe(start + 2))
-    return found
+        parts[n] = [both(n)] + ([func.count(either.c[f"before_{n}"]),
+                                 func.count(either.c[f"after_{n}"])] if everyone else [])
+        parts[(n, LONG)] = [both(n), both(n, long), both(n, ~long)]
+    names = {figure: [f"part_{index}_{i}" for i in range(len(columns))]
+             for index, (figure, columns) in enumerate(parts.items())}
+    sizes = (select(either.c.atom, *[column.label(name) for figure, columns in parts.items()
+                                     for column, name in zip(columns, names[figure], strict=True)])
+             .group_by(either.c.atom).cte("atom_sizes"))
+    return {figure: select(sizes.c.atom).where(or_(*[sizes.c[name].between(1, k - 1)
+                                                     for name in names[figure]]))
+            for figure in parts}
 
 
-def _outside(either, atoms: list[str]) -> list:
-    return [either.c.atom.not_in(atoms)] if atoms else []
+def _outside(either, unsafe) -> list:
+    return [either.c.atom.not_in(unsafe)]
 
 
 def fetch_scores(session: Session, view: EvaluatorView, cohort: CohortFilter,
@@ -330,8 +322,8 @@ def fetch_scores(session: Session, view: EvaluatorView, cohort: CohortFilter,
     period, longest in the programme or not, had each (earlier, later) combination, with
     their days summed; per intake period × gender, how many had both assessments, with
     their days summed; and how many participants there are. Each figure leaves out the
-    atoms whose part of it is smaller than k (`_unsafe_by_figure`, one grouped query before
-    the aggregate); an atom whose long or other pairs are too few counts as not long.
+    atoms whose part of it is smaller than k (`_unsafe_by_figure`, in the same statement);
+    an atom whose long or other pairs are too few counts as not long.
     """
     if session.get_bind().dialect.name == "postgresql":
         # Compiling this short query to machine code costs more than it saves.
@@ -339,7 +331,7 @@ def fetch_scores(session: Session, view: EvaluatorView, cohort: CohortFilter,
     refs = reported_refs(instrument)
     everyone = instrument.method.counts_levels
     either = _either(view, cohort, instrument, refs)
-    unsafe = _unsafe_by_figure(session, either, refs, view.k, everyone)
+    unsafe = _unsafe_by_figure(either, refs, view.k, everyone)
     nothing, no_period = null().cast(Float), null().cast(String)
     counted = [] if everyone else [either.c.days.is_not(None)]
 
