@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..i18n import localized_now
-from ..instruments import Instrument
+from ..instruments import Instrument, latest
 from ..instruments.texts import language_name
 from ..statistics.age import BAND_LABELS
 from ..statistics.refs import MEAN_OF_ITEMS, TOTAL
@@ -89,7 +89,11 @@ def ref_label(instrument: Instrument, ref: str) -> str:
 
 
 def instrument_title(instrument: Instrument) -> str:
-    return localized_now(instrument, "title", language=_swedish())
+    """The title; an older version that cannot be pooled with the latest says which it is."""
+    title = localized_now(instrument, "title", language=_swedish())
+    if instrument.version != latest(instrument.key).version:
+        return _("%(title)s (version %(version)s)", title=title, version=instrument.version)
+    return title
 
 
 def _swedish() -> str:

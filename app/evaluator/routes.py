@@ -17,6 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import instruments
 from ..charts import figure_json
 from ..charts.cohort import change_figure, means_figure, score_range
 from ..choices import as_choices
@@ -59,6 +60,20 @@ def small_cell_threshold() -> int:
     return max(3, int(current_app.config.get("SMALL_CELL_THRESHOLD", 5)))
 
 
+def instrument_choice(instrument) -> str:
+    """The filter value of an instrument: its key for the latest version, key:version for an
+    older one that cannot be pooled with it."""
+    latest = instruments.latest(instrument.key)
+    return instrument.key if instrument.version == latest.version \
+        else f"{instrument.key}:{instrument.version}"
+
+
+def instrument_of_choice(value: str) -> dict:
+    """The CohortFilter fields of a filter value made by `instrument_choice`."""
+    key, _, version = value.partition(":")
+    return {"instrument_key": key, "instrument_version": int(version) if version else None}
+
+
 def cohort_filter_from(args) -> tuple[CohortFilterForm, cohort_service.CohortFilter,
                                       EvaluatorView]:
     """The filter form from the query string, scoped (evaluators see their organisation only)
@@ -76,7 +91,7 @@ def cohort_filter_from(args) -> tuple[CohortFilterForm, cohort_service.CohortFil
         form[name].choices = as_choices(
             [("", _("All"))] + [(label, value_label(label)) for label in view.labels(name)])
     form.instrument.choices = as_choices(
-        (i.key, instrument_title(i))
+        (instrument_choice(i), instrument_title(i))
         for i in cohort_service.statistics_instruments(db, chosen))
     form.validate()
     values = {name: (None if form[name].errors else form[name].data)
@@ -85,7 +100,7 @@ def cohort_filter_from(args) -> tuple[CohortFilterForm, cohort_service.CohortFil
     form.comparison.data = values["comparison"] or cohort_service.DEFAULT_COMPARISON
     return form, cohort_service.CohortFilter(
         organisation_id=chosen, **{name: values[name] for name in QUASI_IDENTIFIERS},
-        instrument_key=form.instrument.data, comparison=values["comparison"]), view
+        **instrument_of_choice(form.instrument.data), comparison=values["comparison"]), view
 
 
 def _charts(data) -> list[dict]:

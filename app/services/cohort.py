@@ -111,6 +111,7 @@ class CohortFilter:
     age_band: str | None = None
     exit_reason: str | None = None
     instrument_key: str | None = None
+    instrument_version: int | None = None  # None: the latest (and versions comparable with it)
     comparison: str | None = None  # a key of COMPARISON_KEYS; None: intake → exit
 
     @property
@@ -173,10 +174,19 @@ def pools_health_wheel(session: Session, organisation_id: int) -> bool:
 
 
 def statistics_instruments(session: Session, organisation_id: int) -> list[Instrument]:
-    """The instruments the organisation's cohort statistics cover: every current one, the
-    Health Wheel only when the organisation opted in."""
+    """The instruments the organisation's cohort statistics cover: every current one, and
+    every older version that cannot be pooled with it (its cohort is chosen on its own);
+    the Health Wheel only when the organisation opted in."""
     pooled = pools_health_wheel(session, organisation_id)
-    return [i for i in current_instruments() if i.key != HEALTH_WHEEL or pooled]
+    found = []
+    for current in current_instruments():
+        if current.key == HEALTH_WHEEL and not pooled:
+            continue
+        found.append(current)
+        found += [older for older in instruments.all_instruments()
+                  if older.key == current.key and older.version < current.version
+                  and not instruments.comparable(current, older)]
+    return found
 
 
 def comparable_versions(instrument: Instrument) -> list[int]:
@@ -270,7 +280,10 @@ def _either(view: EvaluatorView, cohort: CohortFilter, instrument: Instrument, r
                *[score(later, ref).label(f"after_{n}") for n, ref in enumerate(refs)])
         .join(Unit, Unit.id == Participant.unit_id)
         .outerjoin(earlier, earlier.c.participant_id == Participant.id)
-        .outerjoin(later, later.c.participant_id == Participant.id)
+        # A later answer dated before the earlier one is never paired (nor counted): the
+        # record is wrong, whichever of the two is.
+        .outerjoin(later, and_(later.c.participant_id == Participant.id,
+                               or_(earlier.c.day.is_(None), later.c.day >= earlier.c.day)))
         .where(*participant_conditions(view, cohort),
                or_(earlier.c.participant_id.is_not(None), later.c.participant_id.is_not(None)))
         .cte("either")
@@ -594,7 +607,9 @@ def dashboard(session: Session, cohort: CohortFilter, threshold: int,
               view: EvaluatorView | None = None) -> Dashboard:
     """Fetch and compute the whole cohort page for one instrument and one comparison.
     Refuses Health Wheel statistics unless the organisation chose them."""
-    instrument = instruments.latest(cohort.instrument_key or DEFAULT_INSTRUMENT)
+    key = cohort.instrument_key or DEFAULT_INSTRUMENT
+    instrument = instruments.get(key, cohort.instrument_version) if cohort.instrument_version \
+        else instruments.latest(key)
     health_offered = pools_health_wheel(session, cohort.organisation_id)
     if instrument.key == HEALTH_WHEEL and not health_offered:
         raise HealthStatisticsNotChosen()

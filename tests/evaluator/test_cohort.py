@@ -155,3 +155,37 @@ def test_answers_to_a_version_that_cannot_be_compared_are_left_out_and_counted(
     data = dashboard(session, CohortFilter(organisation_id=unit.organisation_id), threshold=5)
     assert data.not_comparable == 5
     assert next(r for r in data.rows if r.ref == "health").cells["all"].n == 5
+
+
+def test_an_exit_dated_before_its_intake_is_never_paired(session, unit):
+    people = make_cohort(session, unit, WOMEN + MEN)
+    wrong = factories.make_participant(session, unit=unit, gender="woman",
+                                       intake_date=date(2025, 2, 3))
+    add_assessment(session, wrong, "intake", "work_wheel", wheel(5), on=date(2025, 6, 1))
+    add_assessment(session, wrong, "exit", "work_wheel", wheel(9), on=date(2025, 3, 1))
+    data = dashboard(session, CohortFilter(organisation_id=unit.organisation_id), threshold=5)
+    health = next(row for row in data.rows if row.ref == "health")
+    assert health.cells["all"].n == len(people)
+
+
+def test_evaluators_can_choose_an_older_version_that_cannot_be_pooled(
+        client, session, unit, login_as, monkeypatch):
+    from app import instruments
+    from app.instruments.registry import Registry
+
+    first = instruments.latest("work_wheel")
+    second = first.model_copy(update={"version": 2, "comparable_versions": ()})
+    others = [i for i in instruments.all_instruments() if i.key != "work_wheel"]
+    registry = Registry([*others, first, second])
+    monkeypatch.setattr(instruments, "registry", lambda: registry)
+    make_cohort(session, unit, WOMEN + MEN)  # answered with version 1
+    org = unit.organisation_id
+    latest = dashboard(session, CohortFilter(organisation_id=org), threshold=5)
+    assert latest.instrument.version == 2 and latest.not_comparable == 20
+    assert all(row.cells["all"] is None for row in latest.rows)
+    older = dashboard(session, CohortFilter(organisation_id=org, instrument_version=1), 5)
+    assert next(r for r in older.rows if r.ref == "health").cells["all"].n == 10
+    login_as("evaluator", units=[unit])
+    page = client.get("/evaluator/?instrument=work_wheel:1")
+    assert page.status_code == 200
+    assert "The work wheel (version 1)" in page.get_data(as_text=True)
