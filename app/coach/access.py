@@ -14,9 +14,11 @@ from ..services.staff import unit_ids_of
 
 
 def participant_for(session: Session, staff: StaffUser, participant_id: int) -> Participant:
-    """The participant if they belong to one of `staff`'s units; otherwise abort with 404."""
+    """The participant if they belong to one of `staff`'s units and are not purged (a purged
+    record is statistics only, no longer a person anyone works with); otherwise 404."""
     participant = session.get(Participant, participant_id)
-    if participant is None or participant.unit_id not in unit_ids_of(session, staff):
+    if (participant is None or participant.purged_at is not None
+            or participant.unit_id not in unit_ids_of(session, staff)):
         abort(404)
     return participant
 

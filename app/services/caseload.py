@@ -128,7 +128,8 @@ def next_due(occasions: Sequence[OccasionStatus], *, exited: bool) -> OccasionSt
 def caseload(session: Session, *, unit_ids: Sequence[int], search: str | None = None,
              participant_id: int | None = None) -> list[CaseloadRow]:
     """Every participant of `unit_ids` (optionally matching `search` in code or name, or just
-    one participant), in one query."""
+    one participant), in one query. Purged participants are left out: only their anonymised
+    answers remain, for statistics, and no coach works with them any more."""
     if not unit_ids:
         return []
     stmt = (
@@ -139,7 +140,7 @@ def caseload(session: Session, *, unit_ids: Sequence[int], search: str | None = 
         .join(Unit, Unit.id == Participant.unit_id)
         .outerjoin(Occasion, Occasion.participant_id == Participant.id)
         .outerjoin(Assessment, Assessment.occasion_id == Occasion.id)
-        .where(Participant.unit_id.in_(list(unit_ids)))
+        .where(Participant.unit_id.in_(list(unit_ids)), Participant.purged_at.is_(None))
         .order_by(Participant.id, Occasion.id)
     )
     if participant_id is not None:
