@@ -10,6 +10,8 @@ from flask import abort
 from sqlmodel import Session
 
 from ..models import Invitation, Participant, StaffUser, Unit
+from ..security import request_actor
+from ..services import audit
 from ..services.staff import unit_ids_of
 
 
@@ -36,3 +38,11 @@ def units_of(session: Session, staff: StaffUser) -> list[Unit]:
     """The units `staff` works in, by name."""
     units = [session.get(Unit, unit_id) for unit_id in unit_ids_of(session, staff)]
     return sorted(units, key=lambda unit: unit.name)
+
+
+def audit_view(session: Session, subject: Participant | Invitation, action: str, **details) -> None:
+    """Record that the signed-in staff user was shown `subject` (a participant, or an
+    invitation whose link, QR and short code open a person's answers), before it is shown."""
+    kind = "invitation" if isinstance(subject, Invitation) else "participant"
+    audit.record_view(session, action=action, object_type=kind, object_id=subject.id,
+                      details=details or None, **request_actor())
