@@ -1,4 +1,5 @@
-"""Administration (units, staff, goals, licensed instruments, privacy settings)."""
+"""Administration: for now the audit trail (read-only); units, staff and settings are
+managed from the command line."""
 from flask import Blueprint
 
 from ..models import Role
@@ -6,3 +7,5 @@ from ..security import guard_blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 guard_blueprint(bp, Role.ADMIN, Role.UNIT_ADMIN)
+
+from . import routes  # noqa: F401  (routes register on bp)

@@ -10,13 +10,17 @@ from flask import abort
 from sqlmodel import Session
 
 from ..models import Invitation, Participant, StaffUser, Unit
+from ..security import request_actor
+from ..services import audit
 from ..services.staff import unit_ids_of
 
 
 def participant_for(session: Session, staff: StaffUser, participant_id: int) -> Participant:
-    """The participant if they belong to one of `staff`'s units; otherwise abort with 404."""
+    """The participant if they belong to one of `staff`'s units and are not purged (a purged
+    record is statistics only, no longer a person anyone works with); otherwise 404."""
     participant = session.get(Participant, participant_id)
-    if participant is None or participant.unit_id not in unit_ids_of(session, staff):
+    if (participant is None or participant.purged_at is not None
+            or participant.unit_id not in unit_ids_of(session, staff)):
         abort(404)
     return participant
 
@@ -34,3 +38,11 @@ def units_of(session: Session, staff: StaffUser) -> list[Unit]:
     """The units `staff` works in, by name."""
     units = [session.get(Unit, unit_id) for unit_id in unit_ids_of(session, staff)]
     return sorted(units, key=lambda unit: unit.name)
+
+
+def audit_view(session: Session, subject: Participant | Invitation, action: str, **details) -> None:
+    """Record that the signed-in staff user was shown `subject` (a participant, or an
+    invitation whose link, QR and short code open a person's answers), before it is shown."""
+    kind = "invitation" if isinstance(subject, Invitation) else "participant"
+    audit.record_view(session, action=action, object_type=kind, object_id=subject.id,
+                      details=details or None, **request_actor())

@@ -21,7 +21,6 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    ValidationError,
 )
 
 from .. import instruments
@@ -29,18 +28,9 @@ from ..choices import as_choices
 from ..i18n import LANGUAGES
 from ..models import OCCASION_ORDER
 from ..services.caseload import CaseloadFilter, CaseloadSort
+from ..validators import plausible_date
 from ..vocabulary import EXIT_REASON_LABELS, GENDER_LABELS, OCCASION_LABELS
 from .labels import MODE_LABELS
-
-# Dates a programme can plausibly have: 9999-12-31 would overflow the occasion plan.
-EARLIEST, LATEST = date(1990, 1, 1), date(2100, 12, 31)
-
-
-def plausible_date(_form, field) -> None:
-    """A date within EARLIEST..LATEST, with a message the coach understands."""
-    if field.data is not None and not EARLIEST <= field.data <= LATEST:
-        raise ValidationError(_l("Choose a date between %(first)s and %(last)s.",
-                                 first=EARLIEST.isoformat(), last=LATEST.isoformat()))
 
 
 class EmptyForm(FlaskForm):

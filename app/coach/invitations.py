@@ -14,7 +14,7 @@ from ..qr import qr_svg
 from ..services import caseload as caseload_service
 from ..services import invitations as invitation_service
 from . import bp
-from .access import invitation_for, participant_for
+from .access import audit_view, invitation_for, participant_for
 from .forms import EmptyForm, InvitationForm, instrument_titles
 
 
@@ -56,6 +56,7 @@ def invite(participant_id: int):
                                                             secret=current_app.secret_key))
             flash(_("Invitation ready. Show the QR code or send the link."), "success")
             return redirect(url_for("coach.invitation", invitation_id=invitation.id))
+    audit_view(db, participant, "participant.form_viewed", form="invite")
     return render_template("coach/invite.html", form=form, participant=participant)
 
 
@@ -80,16 +81,18 @@ def _invitation_context(db, invitation: Invitation) -> dict:
 def invitation(invitation_id: int):
     """The invitation with a large QR code, its link and short code, status and actions."""
     db = get_session()
-    return render_template("coach/invitation.html",
-                           **_invitation_context(db, invitation_for(db, current_user, invitation_id)))
+    invitation = invitation_for(db, current_user, invitation_id)
+    audit_view(db, invitation, "invitation.viewed")
+    return render_template("coach/invitation.html", **_invitation_context(db, invitation))
 
 
 @bp.get("/invitations/<int:invitation_id>/print")
 def invitation_print(invitation_id: int):
     """A printable sheet to hand over: QR code, short code and where to type it."""
     db = get_session()
-    return render_template("coach/invitation_print.html",
-                           **_invitation_context(db, invitation_for(db, current_user, invitation_id)))
+    invitation = invitation_for(db, current_user, invitation_id)
+    audit_view(db, invitation, "invitation.printed")
+    return render_template("coach/invitation_print.html", **_invitation_context(db, invitation))
 
 
 @bp.post("/invitations/<int:invitation_id>/revoke")

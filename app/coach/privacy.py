@@ -21,7 +21,7 @@ from ..models import Unit
 from ..security import request_actor
 from ..services import privacy
 from . import bp
-from .access import participant_for
+from .access import audit_view, participant_for
 
 
 class EraseForm(FlaskForm):
@@ -46,6 +46,7 @@ def erase(participant_id: int):
         else:
             flash(_("%(code)s and everything about them is erased.", code=code), "success")
             return redirect(url_for("coach.caseload"))
+    audit_view(db, person, "participant.form_viewed", form="erase")
     return render_template("coach/erase.html", participant=person, form=form)
 
 

@@ -12,13 +12,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..db import get_session
-from ..models import OCCASION_ORDER, Participant, Unit
-from ..security import request_actor
-from ..services import audit
+from ..models import OCCASION_ORDER, Unit
 from ..services import caseload as caseload_service
 from ..services import occasions as occasion_service
 from . import bp
-from .access import participant_for
+from .access import audit_view, participant_for
 from .forms import EmptyForm, instrument_titles
 from .invitations import invitations_of
 from .panels import panels
@@ -30,11 +28,6 @@ def _instrument_keys(unit: Unit, results: dict) -> list[str]:
     return keys + sorted(k for k in results if k not in keys)
 
 
-def _audit_view(db, participant: Participant, action: str, **details) -> None:
-    audit.record_view(db, action=action, object_type="participant", object_id=participant.id,
-                      details=details or None, **request_actor())
-
-
 @bp.get("/participants/<int:participant_id>")
 def participant(participant_id: int):
     """Everything about one participant: occasions, invitations and progression per instrument."""
@@ -42,7 +35,7 @@ def participant(participant_id: int):
     person = participant_for(db, current_user, participant_id)
     unit = db.get(Unit, person.unit_id)
     results = occasion_service.results_of(db, person)
-    _audit_view(db, person, "participant.results_viewed")
+    audit_view(db, person, "participant.results_viewed")
     return render_template(
         "coach/participant.html", participant=person, unit=unit,
         row=caseload_service.row_of(db, person), invitations=invitations_of(db, person),
@@ -89,7 +82,7 @@ def report(participant_id: int):
     shown = panels(pair, **build)
     with force_locale("sv"):
         swedish, sv_texts = panels(pair, **build), report_texts()
-    _audit_view(db, person, "participant.report_viewed", before=before, after=after)
+    audit_view(db, person, "participant.report_viewed", before=before, after=after)
     return render_template(
         "coach/report.html", participant=person, unit=unit, before=before, after=after,
         panels=list(zip(shown, swedish, strict=True)), texts=report_texts(), sv=sv_texts,

@@ -10,12 +10,13 @@ from flask_login import current_user
 from ..db import get_session
 from ..i18n import message_of
 from ..models import Unit
+from ..security import request_actor
 from ..services import caseload as caseload_service
 from ..services import occasions as occasion_service
 from ..services import participants as participant_service
 from ..services.staff import unit_ids_of
 from . import bp
-from .access import participant_for, units_of
+from .access import audit_view, participant_for, units_of
 from .forms import CaseloadFilterForm, EmptyForm, ExitForm, OccasionDatesForm, ParticipantForm
 from .labels import all_labels
 
@@ -36,15 +37,15 @@ def caseload():
         return default if field.errors or not field.data else field.data
 
     today = date.today()
-    rows = caseload_service.caseload(db, unit_ids=unit_ids_of(db, current_user),
-                                     search=valid(form.q, None))
-    chosen = caseload_service.select_rows(
-        rows, today=today, unit_id=valid(form.unit, None),
+    shown = caseload_service.show_caseload(
+        db, unit_ids=unit_ids_of(db, current_user), today=today, search=valid(form.q, None),
+        unit_id=valid(form.unit, None),
         status=caseload_service.CaseloadFilter(valid(form.status, "all")),
-        sort=caseload_service.CaseloadSort(valid(form.sort, "due")))
-    page, pages, number = caseload_service.page_of(chosen, valid(form.page, 1))
-    return render_template("coach/caseload.html", form=form, rows=page, total=len(chosen),
-                           pages=pages, page_number=number, today=today, invite_form=EmptyForm())
+        sort=caseload_service.CaseloadSort(valid(form.sort, "due")), page=valid(form.page, 1),
+        **request_actor())
+    return render_template("coach/caseload.html", form=form, rows=shown.rows, total=shown.total,
+                           pages=shown.pages, page_number=shown.number, today=today,
+                           invite_form=EmptyForm())
 
 
 @bp.get("/due")
@@ -52,12 +53,11 @@ def due():
     """Who is due within 14 days or overdue, with one-click invitations and response rates."""
     db = get_session()
     today = date.today()
-    rows = caseload_service.caseload(db, unit_ids=unit_ids_of(db, current_user))
-    page, pages, number = caseload_service.page_of(caseload_service.due_list(rows, today=today),
-                                                   request.args.get("page", 1, type=int))
+    shown = caseload_service.show_due(db, unit_ids=unit_ids_of(db, current_user), today=today,
+                                      page=request.args.get("page", 1, type=int), **request_actor())
     return render_template(
-        "coach/due.html", rows=page, pages=pages, page_number=number, today=today,
-        rates=caseload_service.response_rates(rows, today=today), invite_form=EmptyForm(),
+        "coach/due.html", rows=shown.rows, pages=shown.pages, page_number=shown.number,
+        today=today, rates=shown.rates, invite_form=EmptyForm(),
         window=caseload_service.DUE_WINDOW_DAYS)
 
 
@@ -72,7 +72,8 @@ def register():
                 db, unit=db.get(Unit, form.unit.data), intake_date=form.intake_date.data,
                 gender=form.gender.data, birth_year=form.birth_year.data,
                 preferred_language=form.preferred_language.data,
-                display_name=form.display_name.data, registered_by=current_user.staff)
+                display_name=form.display_name.data, registered_by=current_user.staff,
+                ip=request_actor()["ip"])
         except participant_service.NotYourUnit as refused:
             form.unit.errors.append(message_of(refused))
         else:
@@ -91,9 +92,11 @@ def edit(participant_id: int):
     if form.validate_on_submit():
         participant_service.update_background(
             db, participant=participant, gender=form.gender.data, birth_year=form.birth_year.data,
-            preferred_language=form.preferred_language.data, display_name=form.display_name.data)
+            preferred_language=form.preferred_language.data, display_name=form.display_name.data,
+            **request_actor())
         flash(_("Saved."), "success")
         return redirect(url_for("coach.participant", participant_id=participant.id))
+    audit_view(db, participant, "participant.form_viewed", form="edit")
     return render_template("coach/participant_form.html", form=form, participant=participant)
 
 
@@ -107,12 +110,14 @@ def record_exit(participant_id: int):
         try:
             participant_service.record_exit(db, participant=participant,
                                             unit=db.get(Unit, participant.unit_id),
-                                            exit_date=form.exit_date.data, reason=form.reason.data)
+                                            exit_date=form.exit_date.data, reason=form.reason.data,
+                                            **request_actor())
         except participant_service.ExitBeforeIntake as refused:
             form.exit_date.errors.append(message_of(refused))
         else:
             flash(_("Exit recorded for %(code)s.", code=participant.code), "success")
             return redirect(url_for("coach.participant", participant_id=participant.id))
+    audit_view(db, participant, "participant.form_viewed", form="exit")
     return render_template("coach/exit.html", form=form, participant=participant)
 
 
@@ -126,10 +131,11 @@ def occasions(participant_id: int):
     if form.validate_on_submit():
         planned = {kind: form[kind].data for kind in current}
         try:
-            occasion_service.move(db, participant=participant, planned=planned)
+            occasion_service.move(db, participant=participant, planned=planned, **request_actor())
         except occasion_service.InvalidOccasionDate as exc:
             form[str(exc)].errors.append(_("An occasion cannot be before the intake date."))
         else:
             flash(_("The occasion dates are saved."), "success")
             return redirect(url_for("coach.participant", participant_id=participant.id))
+    audit_view(db, participant, "participant.form_viewed", form="occasions")
     return render_template("coach/occasions.html", form=form, participant=participant)

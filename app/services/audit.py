@@ -38,13 +38,14 @@ def record_view(
     *,
     action: str,
     staff_id: int | None,
-    object_type: str,
-    object_id: int,
+    object_type: str | None = None,
+    object_id: int | None = None,
     ip: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """A read of personal data (a participant's page, a printed report) is a use case of its
-    own: the event is recorded and committed before the page is shown."""
+    """A read of personal data (a participant's page, a printed report, a list of people) is a
+    use case of its own: the event is recorded and committed before the page is shown. A list
+    has no one object; its details hold counts, never who was on it or what was searched."""
     event = record(session, action=action, staff_id=staff_id, object_type=object_type,
                    object_id=object_id, ip=ip, details=details)
     session.commit()

@@ -15,6 +15,7 @@ from enum import StrEnum
 from sqlmodel import Session, select
 
 from ..models import OCCASION_ORDER, Assessment, Occasion, OccasionKind, Participant, Unit
+from . import audit
 
 DUE_WINDOW_DAYS = 14
 PAGE_SIZE = 100
@@ -128,7 +129,8 @@ def next_due(occasions: Sequence[OccasionStatus], *, exited: bool) -> OccasionSt
 def caseload(session: Session, *, unit_ids: Sequence[int], search: str | None = None,
              participant_id: int | None = None) -> list[CaseloadRow]:
     """Every participant of `unit_ids` (optionally matching `search` in code or name, or just
-    one participant), in one query."""
+    one participant), in one query. Purged participants are left out: only their anonymised
+    answers remain, for statistics, and no coach works with them any more."""
     if not unit_ids:
         return []
     stmt = (
@@ -139,7 +141,7 @@ def caseload(session: Session, *, unit_ids: Sequence[int], search: str | None = 
         .join(Unit, Unit.id == Participant.unit_id)
         .outerjoin(Occasion, Occasion.participant_id == Participant.id)
         .outerjoin(Assessment, Assessment.occasion_id == Occasion.id)
-        .where(Participant.unit_id.in_(list(unit_ids)))
+        .where(Participant.unit_id.in_(list(unit_ids)), Participant.purged_at.is_(None))
         .order_by(Participant.id, Occasion.id)
     )
     if participant_id is not None:
@@ -245,3 +247,43 @@ def page_of(rows: Sequence[CaseloadRow], page: int,
 def row_of(session: Session, participant: Participant) -> CaseloadRow:
     """One participant's caseload row (their occasions with status and what is due next)."""
     return caseload(session, unit_ids=[participant.unit_id], participant_id=participant.id)[0]
+
+
+@dataclass(frozen=True)
+class CaseloadPage:
+    """One page of a list of participants, as a coach is shown it."""
+
+    rows: list[CaseloadRow]
+    total: int
+    pages: int
+    number: int
+    rates: list[ResponseRate] = field(default_factory=list)
+
+
+def show_caseload(session: Session, *, unit_ids: Sequence[int], today: date,
+                  search: str | None = None, unit_id: int | None = None,
+                  status: CaseloadFilter = CaseloadFilter.ALL,
+                  sort: CaseloadSort = CaseloadSort.DUE, page: int = 1,
+                  staff_id: int | None = None, ip: str | None = None) -> CaseloadPage:
+    """The caseload as the coach asked for it, audited as a view of personal data. A search
+    term is itself personal data (a name, a code): the event says that a search happened and
+    how many people it found, never the term."""
+    chosen = select_rows(caseload(session, unit_ids=unit_ids, search=search), today=today,
+                         unit_id=unit_id, status=status, sort=sort)
+    rows, pages, number = page_of(chosen, page)
+    searched = bool((search or "").strip())
+    audit.record_view(session, action="caseload.searched" if searched else "caseload.viewed",
+                      staff_id=staff_id, ip=ip,
+                      details={"results": len(chosen), "page": number, "status": str(status)})
+    return CaseloadPage(rows, len(chosen), pages, number)
+
+
+def show_due(session: Session, *, unit_ids: Sequence[int], today: date, page: int = 1,
+             staff_id: int | None = None, ip: str | None = None) -> CaseloadPage:
+    """Who is due, with the response rates of all the coach's participants; audited."""
+    everyone = caseload(session, unit_ids=unit_ids)
+    due = due_list(everyone, today=today)
+    rows, pages, number = page_of(due, page)
+    audit.record_view(session, action="caseload.due_viewed", staff_id=staff_id, ip=ip,
+                      details={"results": len(due), "page": number})
+    return CaseloadPage(rows, len(due), pages, number, response_rates(everyone, today=today))

@@ -17,7 +17,7 @@ from .. import instruments
 from ..instruments import Instrument
 from ..instruments.scoring import Scores, score
 from ..models import OCCASION_ORDER, Answer, Assessment, Invitation, Occasion, Participant, Storage
-from . import invitations
+from . import audit, invitations
 from .invitations import InvitationStatus
 
 # A discussion-only assessment is visible to the coach while its invitation is in one of these.
@@ -35,16 +35,22 @@ def occasions_of(session: Session, participant: Participant) -> list[Occasion]:
     return sorted(rows, key=lambda o: OCCASION_ORDER.index(o.kind))
 
 
-def move(session: Session, *, participant: Participant, planned: dict[str, date | None]) -> list[Occasion]:
-    """Set the planned date of each occasion named in `planned` (this participant only)."""
+def move(session: Session, *, participant: Participant, planned: dict[str, date | None],
+         staff_id: int | None = None, ip: str | None = None) -> list[Occasion]:
+    """Set the planned date of each occasion named in `planned` (this participant only); the
+    audit event names the occasions moved, not their dates."""
     for kind, day in planned.items():
         if day is not None and day < participant.intake_date and kind != "intake":
             raise InvalidOccasionDate(kind)
     occasions = occasions_of(session, participant)
+    moved = []
     for occasion in occasions:
         if occasion.kind in planned and planned[occasion.kind] != occasion.planned_date:
             occasion.planned_date = planned[occasion.kind]
             session.add(occasion)
+            moved.append(occasion.kind)
+    audit.record(session, action="participant.occasions_moved", staff_id=staff_id, ip=ip,
+                 object_type="participant", object_id=participant.id, details={"moved": moved})
     session.commit()
     return occasions
 

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from ..models import ExitReason, Gender, Occasion, OccasionKind, Participant, StaffUser, Unit
 from ..models.participants import new_participant_code
+from . import audit
 from .errors import N_, DomainError
 from .staff import unit_ids_of
 from .transactions import savepoint
@@ -68,10 +69,12 @@ def enrol(
     display_name: str | None = None,
     code: str | None = None,
     registered_by: StaffUser | None = None,
+    ip: str | None = None,
 ) -> Participant:
     """Register a participant with a generated code and the unit's planned occasions.
     Staff (`registered_by`) may only register into their own units; None is the system
-    (demo data, imports from the command line)."""
+    (demo data, imports from the command line). The registration is audited (by whom, from
+    `ip`), never with the code or name."""
     if registered_by is not None and unit.id not in unit_ids_of(session, registered_by):
         raise NotYourUnit()
     _check_background(gender, None)
@@ -95,6 +98,9 @@ def enrol(
             continue  # a code collision: draw another one
         for kind, planned in planned_dates(unit, intake_date, None).items():
             session.add(Occasion(participant_id=participant.id, kind=kind, planned_date=planned))
+        audit.record(session, action="participant.registered", object_type="participant",
+                     object_id=participant.id, ip=ip,
+                     staff_id=registered_by.id if registered_by is not None else None)
         session.commit()
         return participant
     raise RuntimeError("could not draw a free participant code in five attempts")
@@ -108,23 +114,30 @@ def update_background(
     birth_year: int | None,
     preferred_language: str,
     display_name: str | None,
+    staff_id: int | None = None,
+    ip: str | None = None,
 ) -> Participant:
-    """Store corrected background variables (what evaluators break results down by)."""
+    """Store corrected background variables (what evaluators break results down by). The
+    audit event names the fields that changed, never their old or new values."""
     _check_background(gender, participant.exit_reason)
-    participant.gender = str(gender)
-    participant.birth_year = birth_year
-    participant.preferred_language = preferred_language
-    participant.display_name = display_name or None
+    wanted = {"gender": str(gender), "birth_year": birth_year,
+              "preferred_language": preferred_language, "display_name": display_name or None}
+    changed = sorted(name for name, value in wanted.items() if getattr(participant, name) != value)
+    for name, value in wanted.items():
+        setattr(participant, name, value)
     session.add(participant)
+    audit.record(session, action="participant.updated", staff_id=staff_id, ip=ip,
+                 object_type="participant", object_id=participant.id, details={"changed": changed})
     session.commit()
     return participant
 
 
 def record_exit(
-    session: Session, *, participant: Participant, unit: Unit, exit_date: date, reason: str
+    session: Session, *, participant: Participant, unit: Unit, exit_date: date, reason: str,
+    staff_id: int | None = None, ip: str | None = None,
 ) -> Participant:
-    """Record exit; the exit and follow-up occasions move to the real exit date. An exit
-    before the intake is refused: it would pair an exit answer with a later intake."""
+    """Record exit (audited); the exit and follow-up occasions move to the real exit date. An
+    exit before the intake is refused: it would pair an exit answer with a later intake."""
     if exit_date < participant.intake_date:
         raise ExitBeforeIntake()
     _check_background(participant.gender, reason)
@@ -136,5 +149,7 @@ def record_exit(
             occasion.planned_date = dates[occasion.kind]
             session.add(occasion)
     session.add(participant)
+    audit.record(session, action="participant.exit_recorded", staff_id=staff_id, ip=ip,
+                 object_type="participant", object_id=participant.id)
     session.commit()
     return participant

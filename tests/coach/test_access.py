@@ -1,4 +1,6 @@
 """A coach reaches only participants of their own units: anything else is 404, on every route."""
+from datetime import date
+
 import pytest
 
 from .. import factories
@@ -65,3 +67,22 @@ def test_viewing_results_is_audited(client, session, login_as):
                                                    AuditEvent.object_id == participant.id)).all()
     assert sorted(e.action for e in events) == ["participant.report_viewed",
                                                 "participant.results_viewed"]
+
+
+def test_a_purged_participant_is_gone_from_the_coachs_lists_and_pages(client, session, login_as):
+    from app.models import utcnow
+
+    unit = factories.make_unit(session)
+    login_as("coach", units=[unit])
+    purged = factories.make_participant(session, unit=unit, intake_date=date.today())
+    kept = factories.make_participant(session, unit=unit, intake_date=date.today())
+    invitation = fill_in(session, purged, "intake", keys=("work_wheel",))
+    purged.purged_at = utcnow()
+    session.add(purged)
+    session.commit()
+    for page in ("/coach/", "/coach/due"):
+        shown = client.get(page).get_data(as_text=True)
+        assert kept.code in shown and purged.code not in shown, page
+    assert client.get(f"/coach/participants/{purged.id}").status_code == 404
+    assert client.get(f"/coach/invitations/{invitation.id}").status_code == 404
+    assert client.get(f"/coach/participants/{kept.id}").status_code == 200

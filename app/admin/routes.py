@@ -1,0 +1,26 @@
+"""The audit trail, read-only, for admins (their organisation) and unit admins (their units)."""
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_login import current_user
+
+from ..db import get_session
+from ..services import audit_trail
+from . import bp
+from .forms import AuditFilterForm
+
+
+@bp.get("/audit")
+def audit():
+    """Events newest first, filtered by action, actor, dates and record, paged."""
+    db = get_session()
+    scope = audit_trail.scope_of(db, current_user.staff)
+    form = AuditFilterForm(request.args).with_choices(*audit_trail.choices(db, scope=scope))
+    form.validate()  # a hand-edited value that does not validate is simply not applied
+    actor = form.valid("actor")
+    chosen = audit_trail.TrailFilter(
+        action=form.valid("action"), actor_staff_id=int(actor) if actor else None,
+        since=form.valid("since"), until=form.valid("until"),
+        object_type=form.valid("object_type"), object_id=form.valid("object_id"))
+    shown = audit_trail.trail(db, scope=scope, chosen=chosen, page=form.valid("page") or 1)
+    return render_template("admin/audit.html", form=form, trail=shown)

@@ -1,0 +1,157 @@
+"""Read side of the audit trail, for the people who answer for it in an organisation.
+
+Who sees which event (the scope), decided once here:
+- An event belongs to an organisation when its actor is one of the organisation's staff, or
+  when it is about one of the organisation's participants: its object is the participant or
+  one of their occasions, invitations, assessments or consents, or one of their invitations
+  acted (the participant answering). Events about the organisation's own records (goals,
+  projects, licences, staff accounts) are seen through their actor.
+- An admin sees every event of their organisation.
+- A unit admin sees the events about participants of their units and the events whose actor
+  works in one of their units (or whose object is such a staff account).
+- Events with neither (a failed sign-in with an unknown email, a purge run by the system with
+  nobody left to point at) belong to no organisation and are not shown here.
+
+Erased people's events keep no link to them (see `services.privacy`), so they are seen only
+through the staff member who acted.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from ..models import (
+    Assessment,
+    AuditEvent,
+    Consent,
+    Invitation,
+    Occasion,
+    Participant,
+    Role,
+    StaffUnit,
+    StaffUser,
+    Unit,
+)
+from .staff import unit_ids_of
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class TrailScope:
+    """The organisation, and the units when the viewer is a unit admin (None: all of them)."""
+
+    organisation_id: int
+    unit_ids: tuple[int, ...] | None
+
+
+def scope_of(session: Session, staff: StaffUser) -> TrailScope:
+    """What `staff` may see of the trail: admins their organisation, others their units."""
+    if staff.role == Role.ADMIN:
+        return TrailScope(staff.organisation_id, None)
+    return TrailScope(staff.organisation_id, tuple(unit_ids_of(session, staff)))
+
+
+def _staff_ids(scope: TrailScope):
+    if scope.unit_ids is None:
+        return select(StaffUser.id).where(StaffUser.organisation_id == scope.organisation_id)
+    return (select(StaffUnit.staff_user_id).join(StaffUser, StaffUser.id == StaffUnit.staff_user_id)
+            .where(StaffUnit.unit_id.in_(scope.unit_ids),
+                   StaffUser.organisation_id == scope.organisation_id))
+
+
+def _participant_ids(scope: TrailScope):
+    stmt = (select(Participant.id).join(Unit, Unit.id == Participant.unit_id)
+            .where(Unit.organisation_id == scope.organisation_id))
+    return stmt if scope.unit_ids is None else stmt.where(Participant.unit_id.in_(scope.unit_ids))
+
+
+def _in_scope(scope: TrailScope):
+    """The condition selecting the events `scope` may see (see the module's docstring)."""
+    people = _participant_ids(scope)
+    staff = _staff_ids(scope)
+    invitations = select(Invitation.id).where(Invitation.participant_id.in_(people))
+    owned = {
+        "participant": people,
+        "occasion": select(Occasion.id).where(Occasion.participant_id.in_(people)),
+        "invitation": invitations,
+        "assessment": select(Assessment.id).where(Assessment.participant_id.in_(people)),
+        "consent": select(Consent.id).where(Consent.participant_id.in_(people)),
+        "staff_user": staff,
+    }
+    return or_(AuditEvent.actor_staff_id.in_(staff),
+               AuditEvent.actor_invitation_id.in_(invitations),
+               *[(AuditEvent.object_type == kind) & AuditEvent.object_id.in_(ids)
+                 for kind, ids in owned.items()])
+
+
+@dataclass(frozen=True)
+class TrailFilter:
+    """What the viewer narrowed the trail to; None means any."""
+
+    action: str | None = None
+    actor_staff_id: int | None = None
+    since: date | None = None
+    until: date | None = None  # inclusive; days are UTC days, as the page says
+    object_type: str | None = None
+    object_id: int | None = None
+
+
+@dataclass(frozen=True)
+class TrailPage:
+    events: list[AuditEvent]
+    actors: dict[int, str]  # staff id → email, for the events shown
+    total: int
+    pages: int
+    number: int
+
+
+def _filtered(stmt, chosen: TrailFilter):
+    if chosen.action:
+        stmt = stmt.where(AuditEvent.action == chosen.action)
+    if chosen.actor_staff_id is not None:
+        stmt = stmt.where(AuditEvent.actor_staff_id == chosen.actor_staff_id)
+    if chosen.since is not None:
+        stmt = stmt.where(AuditEvent.at >= datetime.combine(chosen.since, time.min, UTC))
+    if chosen.until is not None and chosen.until < date.max:
+        stmt = stmt.where(AuditEvent.at < datetime.combine(chosen.until + timedelta(days=1), time.min, UTC))
+    if chosen.object_type:
+        stmt = stmt.where(AuditEvent.object_type == chosen.object_type)
+    if chosen.object_id is not None:
+        stmt = stmt.where(AuditEvent.object_id == chosen.object_id)
+    return stmt
+
+
+def trail(session: Session, *, scope: TrailScope, chosen: TrailFilter = TrailFilter(),
+          page: int = 1, size: int = PAGE_SIZE) -> TrailPage:
+    """One page of the events `scope` may see, newest first, narrowed by `chosen`. Reading the
+    trail is not itself audited: it shows staff actions and record ids, never a person."""
+    where = _filtered(select(AuditEvent).where(_in_scope(scope)), chosen)
+    total = session.exec(select(func.count()).select_from(where.subquery())).one()
+    pages = max(1, -(-total // size))
+    number = min(max(page, 1), pages)
+    events = list(session.exec(where.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+                               .offset((number - 1) * size).limit(size)).all())
+    return TrailPage(events, _emails(session, {e.actor_staff_id for e in events}), total, pages, number)
+
+
+def _emails(session: Session, staff_ids: set[int | None]) -> dict[int, str]:
+    ids = [i for i in staff_ids if i is not None]
+    if not ids:
+        return {}
+    return dict(session.exec(select(StaffUser.id, StaffUser.email).where(StaffUser.id.in_(ids))).all())
+
+
+def choices(session: Session, *, scope: TrailScope) -> tuple[list[str], list[tuple[int, str]],
+                                                            list[str]]:
+    """The actions, actors (id, email) and object types found in the scope, for the filters."""
+    events = select(AuditEvent).where(_in_scope(scope)).subquery()
+    actions = session.exec(select(events.c.action).distinct().order_by(events.c.action)).all()
+    kinds = session.exec(select(events.c.object_type).where(events.c.object_type.is_not(None))
+                         .distinct().order_by(events.c.object_type)).all()
+    actors = session.exec(select(StaffUser.id, StaffUser.email)
+                          .where(StaffUser.id.in_(_staff_ids(scope))).order_by(StaffUser.email)).all()
+    return list(actions), [tuple(a) for a in actors], list(kinds)

@@ -1,0 +1,17 @@
+"""Form validators more than one audience's forms need."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import ValidationError
+
+# Dates a programme can plausibly have: 9999-12-31 would overflow the occasion plan.
+EARLIEST, LATEST = date(1990, 1, 1), date(2100, 12, 31)
+
+
+def plausible_date(_form, field) -> None:
+    """A date within EARLIEST..LATEST, with a message the reader understands."""
+    if field.data is not None and not EARLIEST <= field.data <= LATEST:
+        raise ValidationError(_l("Choose a date between %(first)s and %(last)s.",
+                                 first=EARLIEST.isoformat(), last=LATEST.isoformat()))
