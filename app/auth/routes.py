@@ -23,8 +23,10 @@ NEW_SECRET = "totp_new_secret"
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths: an open redirect after login would help phishing."""
-    if not target:
+    """Only same-site paths: an open redirect after login would help phishing. A control
+    character (CR/LF would split the Location header; browsers drop tab and others, turning
+    "/<tab>/evil.example" into "//evil.example") or a backslash refuses the whole target."""
+    if not target or any(ord(c) < 32 or ord(c) == 127 or c == "\\" for c in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

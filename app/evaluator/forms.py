@@ -16,11 +16,13 @@ from .labels import MEASURE_CHOICES
 
 
 def _optional_int(value):
+    value = value.strip() if isinstance(value, str) else value
     return int(value) if value not in (None, "", "None") else None
 
 
 def _optional_str(value):
-    return value or None
+    """Blank (or only spaces, which `Optional` lets through unchecked) means not chosen."""
+    return (value.strip() if isinstance(value, str) else value) or None
 
 
 class CohortFilterForm(FlaskForm):
