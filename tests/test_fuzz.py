@@ -41,7 +41,7 @@ HOSTILE_TEXTS = [
     "\u202e\u200f\u200e", "'; DROP TABLE participant; --", "\" OR 1=1 --",
     "<script>alert(1)</script>", "{{7*7}}", "%(count)s %s %d", "../../etc/passwd",
     "x" * 10_000, "9999-12-31", "0000-00-00", "2026-02-30", "-1", "0", "9223372036854775808",
-    str(-2**63 - 1), "1e309", "NaN", "-0", "None", "null", "true", "work_wheel:99999999999",
+    str(-2**63 - 1), "1e309", "NaN", "sNaN", "-Infinity", "-0", "None", "null", "true", "work_wheel:99999999999",
     "=HYPERLINK(\"http://x\")", "//evil.example", "javascript:alert(1)",
 ]
 VALUES = st.one_of(

@@ -84,3 +84,17 @@ def test_an_invalid_export_form_is_sent_back_with_a_message(client, session, log
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'class="notice notice-error"' in page
     assert not session.exec(select(AuditEvent).where(AuditEvent.action == "export")).all()
+
+
+@pytest.mark.parametrize("percent", ["sNaN", "NaN", "Infinity", "-Infinity", "1e309"])
+def test_a_goal_target_that_is_not_a_number_is_refused_with_a_message(client, session, login_as,
+                                                                      percent):
+    from app.models import ProgrammeGoal
+    unit = factories.make_unit(session)
+    login_as("evaluator", units=[unit])
+    response = client.post("/evaluator/goals", data={
+        "title": "Goal", "instrument": "work_wheel", "measure": "any_increase",
+        "target_percent": percent})
+    assert response.status_code == 200
+    assert "Number must be between 0 and 100." in response.get_data(as_text=True)
+    assert not session.exec(select(ProgrammeGoal)).all()
