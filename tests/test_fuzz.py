@@ -38,7 +38,7 @@ settings.register_profile("fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES
 
 HOSTILE_TEXTS = [
     "", " ", "\x00", "a\x00b", "\r\nSet-Cookie: x=1", "\t", "\x7f\x1b[31m", "💩" * 60,
-    "\u202e\u200f\u200e", "'; DROP TABLE participant; --", "\" OR 1=1 --",
+    "\u202e\u200f\u200e", "/answer/\r\nX: y", "/coach/\x00", "'; DROP TABLE participant; --", "\" OR 1=1 --",
     "<script>alert(1)</script>", "{{7*7}}", "%(count)s %s %d", "../../etc/passwd",
     "x" * 10_000, "9999-12-31", "0000-00-00", "2026-02-30", "-1", "0", "9223372036854775808",
     str(-2**63 - 1), "1e309", "NaN", "sNaN", "-Infinity", "-0", "None", "null", "true", "work_wheel:99999999999",
