@@ -7,7 +7,8 @@ records a purpose that includes them, and only answers the participant consented
 
 The audit event (who, when, which evaluation, which filters, which health data under which
 purpose) is committed before the first byte is produced, so an export that is interrupted is
-still on record.
+still on record; the SPSS file, the one part that can be refused by its library, is written
+before that event, so an export that cannot be built is refused, never audited as made.
 """
 from __future__ import annotations
 
