@@ -42,3 +42,59 @@ def test_an_implausible_date_is_refused_with_a_message(client, session, login_as
     assert exit_page.status_code == 200
     session.refresh(person)
     assert person.exit_date is None
+
+
+@pytest.mark.parametrize("target", ["/coach/\r\nSet-Cookie: x=1", "/coach/\n", "/\t/evil.example",
+                                    "/\\evil.example", "/coach/\x00", "//evil.example"])
+def test_a_next_target_with_control_characters_lands_on_the_home_page(client, session, target):
+    user = factories.make_staff(session, role="coach")
+    response = client.post("/login", query_string={"next": target},
+                           data={"email": user.email, "password": factories.PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/coach/")
+
+
+EVALUATOR_JUNK = ["age_band=%20", "instrument=%20", "instrument=%09", "unit=%20", "period=%00",
+                  "gender=x", "exit_reason=" + "x" * 5000, "comparison=%20", "organisation=%20",
+                  "organisation=abc", "organisation=99999999999999999999", "instrument=x:y",
+                  "instrument=work_wheel:99999999999999999999", "age_band=%E2%80%AE"]
+
+
+@pytest.mark.parametrize("query", EVALUATOR_JUNK)
+@pytest.mark.parametrize("path", ["/evaluator/", "/evaluator/tables.xlsx"])
+def test_the_dashboard_treats_a_hand_edited_filter_as_not_chosen(client, session, login_as, path,
+                                                                 query):
+    unit = factories.make_unit(session)
+    for _index in range(6):
+        factories.make_participant(session, unit=unit)
+    login_as("evaluator", units=[unit])
+    assert client.get(f"{path}?{query}").status_code == 200
+
+
+@pytest.mark.parametrize("data", [{}, {"evaluation": ""}, {"evaluation": "x" * 201},
+                                  {"evaluation": "ESF", "layout": "tall"},
+                                  {"evaluation": "ESF", "csv_format": "tab"},
+                                  {"evaluation": "ESF", "include_health": "y"}])
+def test_an_invalid_export_form_is_sent_back_with_a_message(client, session, login_as, data):
+    from app.models import AuditEvent
+    unit = factories.make_unit(session)
+    login_as("evaluator", units=[unit])
+    response = client.post("/evaluator/export?instrument=%20", data=data)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'class="notice notice-error"' in page
+    assert not session.exec(select(AuditEvent).where(AuditEvent.action == "export")).all()
+
+
+@pytest.mark.parametrize("percent", ["sNaN", "NaN", "Infinity", "-Infinity", "1e309"])
+def test_a_goal_target_that_is_not_a_number_is_refused_with_a_message(client, session, login_as,
+                                                                      percent):
+    from app.models import ProgrammeGoal
+    unit = factories.make_unit(session)
+    login_as("evaluator", units=[unit])
+    response = client.post("/evaluator/goals", data={
+        "title": "Goal", "instrument": "work_wheel", "measure": "any_increase",
+        "target_percent": percent})
+    assert response.status_code == 200
+    assert "Number must be between 0 and 100." in response.get_data(as_text=True)
+    assert not session.exec(select(ProgrammeGoal)).all()

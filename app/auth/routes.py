@@ -13,6 +13,7 @@ from ..db import get_session
 from ..qr import qr_svg
 from ..security import CODE_PER_ACCOUNT, CODE_PER_IP, failure_limits, sign_in_limits
 from ..services import staff
+from ..urls import is_plain_path
 from . import ROLE_HOME, SignedInStaff, bp, sessions
 from .forms import ChangePasswordForm, CodeForm, LoginForm, SignOutEverywhereForm
 
@@ -24,7 +25,7 @@ NEW_SECRET = "totp_new_secret"
 
 def _safe_next(target: str | None) -> str | None:
     """Only same-site paths: an open redirect after login would help phishing."""
-    if not target:
+    if not target or not is_plain_path(target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

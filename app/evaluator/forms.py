@@ -9,18 +9,27 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from ..choices import as_choices
 from .labels import MEASURE_CHOICES
 
 
 def _optional_int(value):
+    value = value.strip() if isinstance(value, str) else value
     return int(value) if value not in (None, "", "None") else None
 
 
 def _optional_str(value):
-    return value or None
+    """Blank (or only spaces, which `Optional` lets through unchecked) means not chosen."""
+    return (value.strip() if isinstance(value, str) else value) or None
 
 
 class CohortFilterForm(FlaskForm):
@@ -75,6 +84,14 @@ class ExportForm(FlaskForm):
                                      "answers."))
 
 
+def _finite(form, field) -> None:
+    """Decimal reads "NaN", "sNaN" and "Infinity" as numbers; NumberRange cannot compare them
+    (a signalling NaN raises), so they stop here with NumberRange's own message."""
+    if field.data is not None and not field.data.is_finite():
+        raise StopValidation(field.gettext("Number must be between %(min)s and %(max)s.")
+                             % {"min": 0, "max": 100})
+
+
 class GoalForm(FlaskForm):
     """A programme goal such as '90 % experience increased KASAM'."""
 
@@ -83,4 +100,4 @@ class GoalForm(FlaskForm):
     measure = SelectField(_l("Measure"), choices=as_choices(MEASURE_CHOICES), validators=[DataRequired()])
     target = SelectField(_l("Score"), validators=[Optional()])
     target_percent = DecimalField(_l("Target (%)"), places=0,
-                                  validators=[DataRequired(), NumberRange(min=0, max=100)])
+                                  validators=[DataRequired(), _finite, NumberRange(min=0, max=100)])

@@ -66,6 +66,16 @@ QUASI_IDENTIFIER_NAMES = {
 }
 
 
+def left_out_reason(reason: str, count: int, k: int) -> str:
+    """Why `count` people are not shown. Disclosure control names gender, "combination", or
+    any other quasi-identifier whose value alone is shared by fewer than k (a small unit)."""
+    if reason in LEFT_OUT_REASONS:
+        return str(LEFT_OUT_REASONS[reason]) % {"count": count, "k": k}
+    # Translators: %(what)s is "units", "intake years", "age bands" or "exit reasons".
+    return _("%(count)s people in small %(what)s are not shown: their group would be smaller "
+             "than %(k)s.", count=count, what=str(QUASI_IDENTIFIER_NAMES[reason]), k=k)
+
+
 def pooled_names(view) -> str:
     """What disclosure control coarsened, in words: "units, age bands"."""
     return ", ".join(str(QUASI_IDENTIFIER_NAMES[name]) for name in view.recoding.generalised)

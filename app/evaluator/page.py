@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from ..instruments.methods import compared_areas
 from ..services.cohort import Dashboard
-from .labels import LEFT_OUT_REASONS, instrument_title, pooled_names, ref_label
+from .labels import instrument_title, left_out_reason, pooled_names, ref_label
 from .tables import occasion_names
 
 
@@ -52,8 +52,7 @@ def page_context(data: Dashboard) -> dict:
 def left_out_sentences(data: Dashboard) -> list[str]:
     """What disclosure control withheld, in the page's words."""
     view = data.view
-    found = [str(LEFT_OUT_REASONS[reason]) % {"count": count, "k": view.k}
-             for reason, count in view.left_out_by.items()]
+    found = [left_out_reason(reason, count, view.k) for reason, count in view.left_out_by.items()]
     if view.recoding.generalised:
         found.append(_("Pooled to keep groups large enough: %(what)s.", what=pooled_names(view)))
     return found

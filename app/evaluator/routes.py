@@ -34,9 +34,9 @@ from .forms import CohortFilterForm, ExportForm, GoalForm
 from .labels import (
     FUNNEL_LABELS,
     GROUP_LABELS,
-    LEFT_OUT_REASONS,
     MEASURE_LABELS,
     instrument_title,
+    left_out_reason,
     pooled_names,
     ref_label,
     value_label,
@@ -51,7 +51,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _formatters():
     return {**FORMATTERS, "group_label": GROUP_LABELS, "funnel_label": FUNNEL_LABELS,
             "measure_label": MEASURE_LABELS, "instrument_title": instrument_title,
-            "value_label": value_label, "left_out_reasons": LEFT_OUT_REASONS,
+            "value_label": value_label, "left_out_reason": left_out_reason,
             "pooled_names": pooled_names}
 
 
@@ -166,7 +166,7 @@ def export():
     """Stream the pseudonymised zip for the current filters; the purpose (when stated) and the
     audit event are written first."""
     form = ExportForm()
-    _, cohort_filter, _view = cohort_filter_from(request.args)
+    _form, cohort_filter, _view = cohort_filter_from(request.args)
     back = redirect(url_for("evaluator.cohort", **request.args.to_dict()))
     if not form.validate():
         flash(form.purpose.errors[0] if form.purpose.errors

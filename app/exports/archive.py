@@ -1,6 +1,7 @@
 """The export zip, written as a stream: CSV first (row by row), then the small files (README,
-datapackage.json, the codebook) and, for the wide layout, the SPSS file (built in a temporary
-file, since SPSS needs every row before it can write).
+datapackage.json, the codebook) and, for the wide layout, the SPSS file (written to a temporary
+file before the first byte, since SPSS needs every row and readstat can refuse what it is given:
+an export that cannot be built fails before a response starts, never as a truncated zip).
 
 `zipfile` writes to an unseekable sink with data descriptors, so each chunk can be handed
 to the HTTP response (or a file) as soon as it is compressed; memory stays flat however
@@ -11,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
@@ -22,6 +22,7 @@ from .columns import Column, missing_value_labels
 from .csvformat import ENCODING, CsvFormat
 
 CHUNK = 1 << 16
+SAV_NOTE_BYTES = 80  # readstat refuses a longer document line
 
 
 class _Sink(io.RawIOBase):
@@ -90,7 +91,7 @@ def write_spss(path: str, rows: Iterable[dict], columns: list[Column], note: str
     numeric = [c for c in columns if not _is_text(c)]
     codes = missing_value_labels()
     pyreadstat.write_sav(
-        frame, path, file_label="Stegvis pseudonymised export", note=note,
+        frame, path, file_label="Stegvis pseudonymised export", note=_fitting(note, SAV_NOTE_BYTES),
         column_labels={c.name: f"{c.title_en} / {c.title_sv}"[:250] for c in columns},
         variable_value_labels={
             c.name: {float(k): v[:120] for k, v in {**c.value_labels, **codes}.items()}
@@ -100,6 +101,12 @@ def write_spss(path: str, rows: Iterable[dict], columns: list[Column], note: str
         variable_measure={c.name: ("nominal" if _is_text(c) or c.type == "boolean"
                                    else "ordinal" if c.value_labels else "scale") for c in columns},
     )
+
+
+def _fitting(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` UTF-8 bytes on a character boundary (an evaluation named
+    with emoji or at full length would otherwise make readstat refuse the whole file)."""
+    return text.encode("utf-8")[:limit].decode("utf-8", "ignore")
 
 
 def _is_text(column: Column) -> bool:
@@ -115,8 +122,10 @@ def _entry(name: str) -> zipfile.ZipInfo:
 
 def zip_stream(*, csv_name: str, columns: list[Column], rows: Callable[[], Iterable[dict]],
                fmt: CsvFormat, extra_files: dict[str, str],
-               spss: tuple[str, Callable[[str], None]] | None) -> Iterator[bytes]:
-    """Yield the zip as it is written: the CSV in row batches, then the other files."""
+               spss: tuple[str, str] | None) -> Iterator[bytes]:
+    """Yield the zip as it is written: the CSV in row batches, then the other files, then
+    the SPSS file (name in the zip, path of the file already written, since building it can
+    fail and must fail before the first byte)."""
     sink = _Sink()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         with archive.open(_entry(csv_name), "w", force_zip64=True) as entry:
@@ -136,14 +145,12 @@ def zip_stream(*, csv_name: str, columns: list[Column], rows: Callable[[], Itera
             archive.writestr(name, content)
             yield sink.take()
         if spss is not None:
-            sav_name, build = spss
-            with tempfile.NamedTemporaryFile(suffix=".sav") as temporary:
-                build(temporary.name)
-                with open(temporary.name, "rb") as source, archive.open(_entry(sav_name), "w", force_zip64=True) \
-                        as entry:
-                    while block := source.read(CHUNK):
-                        entry.write(block)
-                        yield sink.take()
+            sav_name, sav_path = spss
+            with open(sav_path, "rb") as source, archive.open(_entry(sav_name), "w", force_zip64=True) \
+                    as entry:
+                while block := source.read(CHUNK):
+                    entry.write(block)
+                    yield sink.take()
     yield sink.take()
 
 

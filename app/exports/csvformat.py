@@ -13,6 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ENCODING = "utf-8-sig"  # UTF-8, written with a byte order mark
+# A spreadsheet reads a cell starting with one of these as a formula (CSV injection: a unit
+# named =HYPERLINK(...) would run when the evaluator opens the file).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(text: str) -> str:
+    """Text a spreadsheet shows as text: a leading apostrophe before a formula start. Only
+    text passes here; numbers are written as numbers, negative ones included."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 @dataclass(frozen=True)
@@ -38,7 +47,7 @@ class CsvFormat:
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
             return str(value).replace(".", self.decimal_char)
-        return str(value)
+        return inert(str(value))
 
     def dialect(self) -> dict:
         """The Table Dialect of a CSV in this format."""

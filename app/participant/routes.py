@@ -21,6 +21,7 @@ from ..security import short_code_limits
 from ..services import assessments, invitations, privacy
 from ..services.invitations import InvitationUnavailable
 from ..services.licences import licensed_wordings
+from ..urls import is_plain_path
 from ..vocabulary import OCCASION_LABELS
 from . import bp, flow, results
 from .forms import (
@@ -131,7 +132,8 @@ def resume():
 def _local_next(url: str | None) -> str:
     """Only our own answer pages are allowed as a place to go back to."""
     home = url_for("participant.resume")
-    return url if url and url.startswith(home) and "//" not in url else home
+    return url if url and url.startswith(home) and "//" not in url and is_plain_path(url) \
+        else home
 
 
 @bp.route("/answer/language", methods=["GET", "POST"])

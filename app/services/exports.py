@@ -7,11 +7,13 @@ records a purpose that includes them, and only answers the participant consented
 
 The audit event (who, when, which evaluation, which filters, which health data under which
 purpose) is committed before the first byte is produced, so an export that is interrupted is
-still on record.
+still on record; the SPSS file, the one part that can be refused by its library, is written
+before that event, so an export that cannot be built is refused, never audited as made.
 """
 from __future__ import annotations
 
 import re
+import tempfile
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -182,9 +184,6 @@ def start_export(session: Session, cohort: CohortFilter, *, evaluation: str, lay
                "filters": cohort.as_details(), "instruments": [i.key for i in chosen],
                "sensitive_included": sorted(leaving),
                "purpose": project.purpose if leaving else None}
-    record(session, action="export", staff_id=staff_id, ip=ip, object_type="evaluation_project",
-           object_id=project.id, details=details)
-    session.commit()
     csv_name = f"stegvis-{layout}.csv"
     plan = ExportPlan(
         scope=scope, secret=project.secret, layout=layout, fmt=fmt, instruments=chosen,
@@ -193,25 +192,62 @@ def start_export(session: Session, cohort: CohortFilter, *, evaluation: str, lay
             sav_name="stegvis-wide.sav" if layout == "wide" else None,
             generalised=generalisation(view), left_out=left_out(view, sum(small.values())),
             sensitive=sensitive, filters=filters))
+    sav = _spss_file(session, plan)  # may fail: before the audit event and the first byte
+    record(session, action="export", staff_id=staff_id, ip=ip, object_type="evaluation_project",
+           object_id=project.id, details=details)
+    session.commit()
     ascii_name = unicodedata.normalize("NFKD", evaluation).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower() or "export"
     return Export(file_name=f"stegvis-{slug}-{layout}-{date.today().isoformat()}.zip",
-                  chunks=partial(_zip_chunks, session, plan))
+                  chunks=partial(_zip_chunks, session, plan, sav))
 
 
-def _zip_chunks(session: Session, plan: ExportPlan) -> Iterator[bytes]:
+def _wide_columns(plan: ExportPlan) -> list[Column]:
+    labels = {name: plan.scope.view.labels(name) for name in QUASI_IDENTIFIERS}
+    return background_columns(labels) + [c for i in plan.instruments for c in wide_columns(i)]
+
+
+def _answers(session: Session, plan: ExportPlan):
+    return answer_rows(session, plan.scope, plan.left_out_atoms)
+
+
+def _spss_file(session: Session, plan: ExportPlan):
+    """The wide layout's .sav, written now to a temporary file (deleted when closed); readstat
+    raising here refuses the export as a whole. None for the long layout."""
+    if not plan.facts.sav_name:
+        return None
+    wide = _wide_columns(plan)
+    temporary = tempfile.NamedTemporaryFile(suffix=".sav")  # noqa: SIM115 (lives as long as the export)
+    try:
+        write_spss(temporary.name, wide_rows(_answers(session, plan), plan.secret,
+                                             [c.name for c in wide], plan.language_keys),
+                   wide, f"Stegvis: {plan.facts.evaluation}")
+    except Exception as failure:
+        temporary.close()
+        raise CannotExport(N_("The SPSS file could not be made for this export. Try the long "
+                              "layout or another evaluation name.")) from failure
+    return temporary
+
+
+def _zip_chunks(session: Session, plan: ExportPlan, sav) -> Iterator[bytes]:
+    try:
+        yield from _zip_parts(session, plan, sav)
+    finally:
+        if sav is not None:
+            sav.close()
+
+
+def _zip_parts(session: Session, plan: ExportPlan, sav) -> Iterator[bytes]:
     view = plan.scope.view
     labels = {name: view.labels(name) for name in QUASI_IDENTIFIERS}
-    wide = background_columns(labels) + [c for i in plan.instruments for c in wide_columns(i)]
-
-    def answers():
-        return answer_rows(session, plan.scope, plan.left_out_atoms)
+    wide = _wide_columns(plan)
 
     def wide_data():
-        return wide_rows(answers(), plan.secret, [c.name for c in wide], plan.language_keys)
+        return wide_rows(_answers(session, plan), plan.secret, [c.name for c in wide],
+                         plan.language_keys)
 
     def long_data():
-        return long_rows(answers(), plan.secret, plan.language_keys)
+        return long_rows(_answers(session, plan), plan.secret, plan.language_keys)
 
     columns: list[Column]
     if plan.layout == "long":
@@ -230,9 +266,6 @@ def _zip_chunks(session: Session, plan: ExportPlan) -> Iterator[bytes]:
         "codebook.html": to_html(blocks),
         "codebook.md": to_markdown(blocks),
     }
-    spss = None
-    if facts.sav_name:
-        spss = (facts.sav_name, lambda path: write_spss(path, wide_data(), wide,
-                                                         f"Stegvis: {facts.evaluation}"))
+    spss = (facts.sav_name, sav.name) if sav is not None else None
     yield from zip_stream(csv_name=facts.csv_name, columns=columns, rows=rows, fmt=plan.fmt,
                           extra_files=files, spss=spss)

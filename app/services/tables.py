@@ -128,9 +128,21 @@ def workbook_bytes(tables: Sequence[Table], cover: Sequence[tuple[str, str]], *,
     first.column_dimensions["B"].width = 100
     for table in tables:
         _write_table(book.create_sheet(sheet_title(table, taken)), table, labels)
+    _as_text_only(book)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _as_text_only(book: Workbook) -> None:
+    """openpyxl stores any text starting with "=" as a formula: a unit named
+    =HYPERLINK(...) would run in Excel. The workbook holds no formula of ours, so every one
+    is text."""
+    for sheet in book.worksheets:
+        for line in sheet.iter_rows():
+            for cell in line:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def download_tables(session: Session, *, organisation_id: int, tables: Sequence[Table],

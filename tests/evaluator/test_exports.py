@@ -211,3 +211,65 @@ def test_export_command(app, session, cohort, tmp_path):
     assert result.exit_code == 0, result.output
     rows = read_csv(zipfile.ZipFile(out), "stegvis-long.csv")
     assert rows and {row["gender"] for row in rows} == {"man"}
+
+
+@pytest.mark.parametrize("evaluation", ["😀" * 200, "Utvärdering " + "x" * 188, "\u202eRTL\u200f"])
+def test_any_valid_evaluation_name_gives_a_whole_spss_file(client, session, cohort, login_as,
+                                                           evaluation):
+    unit, *_ = cohort
+    login_as("evaluator", units=[unit])
+    response = client.post("/evaluator/export", data={"evaluation": evaluation, "layout": "wide"})
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert archive.testzip() is None
+    assert len(archive.read("stegvis-wide.csv").splitlines()) == 1 + 2 * 16
+
+
+def test_an_export_that_cannot_be_built_fails_before_any_byte(client, session, cohort, login_as,
+                                                             monkeypatch):
+    def refuse(*args, **kwargs):
+        raise pyreadstat.ReadstatError("The provided note is too long for the file format")
+
+    monkeypatch.setattr(pyreadstat, "write_sav", refuse)
+    unit, *_ = cohort
+    login_as("evaluator", units=[unit])
+    response = client.post("/evaluator/export", data={"evaluation": "ESF", "layout": "wide"})
+    assert response.status_code == 302 and response.mimetype != "application/zip"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The SPSS file could not be made for this export." in page
+    assert not session.exec(select(AuditEvent).where(AuditEvent.action == "export")).all()
+
+
+@pytest.mark.parametrize("csv_format", ["comma", "semicolon"])
+def test_a_unit_name_never_runs_as_a_formula_in_the_csv(session, csv_format):
+    """CSV injection: text starting with = + - @ tab or CR is kept as text, numbers stay numbers."""
+    hostile = ['=HYPERLINK("http://x")', "@SUM(1)"]
+    first = factories.make_unit(session, name=hostile[0])
+    second = factories.make_unit(session, organisation_id=first.organisation_id, name=hostile[1])
+    for index in range(12):
+        person = factories.make_participant(session, unit=first if index < 6 else second,
+                                            gender="woman", birth_year=1980, intake_date=INTAKE)
+        add_assessment(session, person, "intake", "work_wheel", wheel(4), on=INTAKE)
+    delimiter = "," if csv_format == "comma" else ";"
+    for layout in ("wide", "long"):
+        archive = run_export(session, first.organisation_id, layout=layout, csv_format=csv_format)
+        rows = read_csv(archive, f"stegvis-{layout}.csv", delimiter)
+        assert {row["unit"] for row in rows} == {"'" + name for name in hostile}
+        cells = [cell for row in rows for cell in row.values()]
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
+
+
+def test_csv_text_is_made_inert_and_numbers_are_left_alone():
+    from app.exports.csvformat import COMMA
+    assert [COMMA.cell(v) for v in ("=1+2", "+1", "-1", "@A1", "\tx", "\rx", "Vård", 4.5, 0)] == \
+        ["'=1+2", "'+1", "'-1", "'@A1", "'\tx", "'\rx", "Vård", "4.5", "0"]
+
+
+def test_the_dashboard_says_why_a_small_units_people_are_left_out(client, session, cohort,
+                                                                   login_as):
+    unit, *_ = cohort
+    login_as("evaluator", units=[unit])
+    response = client.get("/evaluator/")
+    assert response.status_code == 200
+    assert "1 people in small units are not shown: their group would be smaller than 5." in \
+        response.get_data(as_text=True)

@@ -171,3 +171,13 @@ def test_every_questionnaire_and_comparison_renders_and_downloads(client, login_
     assert page.status_code == 200 and f'selected value="{comparison}"' in page.get_data(as_text=True)
     book = load_workbook(io.BytesIO(client.get(f"/evaluator/tables.xlsx{query}").data))
     assert len(book.worksheets) >= 3
+
+
+def test_no_text_in_the_workbook_is_stored_as_a_formula():
+    from app.services.tables import workbook_bytes
+    hostile = ['=HYPERLINK("http://x")', "@SUM(1)"]
+    content = workbook_bytes([], [("Unit", hostile[0]), ("Gender", hostile[1])],
+                             labels={"cover": "Selection", "interval": "95 %"})
+    sheet = load_workbook(io.BytesIO(content)).active
+    cells = [cell for line in sheet.iter_rows() for cell in line if cell.column == 2]
+    assert [(cell.value, cell.data_type) for cell in cells] == [(hostile[0], "s"), (hostile[1], "s")]

@@ -175,3 +175,11 @@ def test_an_idle_shared_computer_forgets_the_invitation(app, client, invite, cat
     with client.session_transaction() as stored:
         stored[SEEN_KEY] -= app.config["SESSION_IDLE_MINUTES"] * 60 + 1
     assert client.get("/answer/results").headers["Location"].endswith("/kod")
+
+
+@pytest.mark.parametrize("target", ["/answer/\r\nSet-Cookie: x=1", "/answer/\t/evil.example",
+                                    "/answer/\\evil.example", "/answer/\x00"])
+def test_a_language_choice_with_a_hostile_next_goes_back_to_the_answers(client, opened, target):
+    opened(["work_wheel"])
+    response = client.post("/answer/language", data={"language": "en", "next": target})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/answer/")
