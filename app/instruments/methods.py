@@ -12,6 +12,7 @@ tests) and no other module changes. `tests/instruments/test_methods.py` holds th
 from __future__ import annotations
 
 import statistics
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import TYPE_CHECKING, ClassVar
@@ -40,7 +41,7 @@ class TotalLabel(StrEnum):
     OVERALL_LEVEL = "overall_level"
 
 
-class ScoringMethod:
+class ScoringMethod(ABC):
     """How one kind of definition is scored, summarised, charted, exported and labelled.
 
     The defaults describe a method with a total that is a sum on an interval scale; a
@@ -73,11 +74,11 @@ class ScoringMethod:
         if instrument.subscales:
             raise DefinitionProblem("subscales", f"scoring method '{self.name}' takes no subscales")
 
+    @abstractmethod
     def score(
         self, instrument: Instrument, items: Mapping[str, Score]
     ) -> tuple[dict[str, Score], Score]:
         """Subscales and total from the item scores (already reversed; None = skipped)."""
-        raise NotImplementedError
 
     # -- summarising --------------------------------------------------------------------
 

@@ -94,7 +94,8 @@ def _upsert(session: Session, row: dict):
     """INSERT … ON CONFLICT (assessment_id) DO UPDATE, in the session's database's dialect."""
     dialect = session.get_bind().dialect.name
     if dialect not in UPSERT_INSERTS:
-        raise NotImplementedError(f"stored scores need an upsert for {dialect}")
+        # Stegvis supports SQLite and PostgreSQL only (both have ON CONFLICT).
+        raise RuntimeError(f"unsupported database {dialect!r}: use SQLite or PostgreSQL")
     statement = UPSERT_INSERTS[dialect](AssessmentScore).values(**row)
     return statement.on_conflict_do_update(
         index_elements=[AssessmentScore.assessment_id],
