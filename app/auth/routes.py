@@ -10,11 +10,12 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..db import get_session
+from ..models import Role
 from ..qr import qr_svg
 from ..security import CODE_PER_ACCOUNT, CODE_PER_IP, failure_limits, sign_in_limits
 from ..services import staff
 from ..urls import is_plain_path
-from . import ROLE_HOME, SignedInStaff, bp, sessions
+from . import SignedInStaff, bp, sessions
 from .forms import ChangePasswordForm, CodeForm, LoginForm, SignOutEverywhereForm
 
 # A password check waits this long for its one-time code before it must be repeated.
@@ -35,7 +36,7 @@ def _safe_next(target: str | None) -> str | None:
 
 def home_url_for(role: str) -> str:
     """The workspace a role lands in."""
-    return url_for(ROLE_HOME[role])
+    return url_for(Role(role).access.home)
 
 
 def _signed_in(result: staff.SignIn, next_url: str | None):

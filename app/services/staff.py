@@ -172,9 +172,6 @@ class WeakPassword(ValueError):
 
 
 MIN_PASSWORD_LENGTH = 12
-# Roles whose pages show data about individual participants; an organisation's
-# `require_totp` applies to them (evaluators only see cohorts of at least k people).
-PARTICIPANT_DATA_ROLES = frozenset({Role.COACH, Role.UNIT_ADMIN, Role.ADMIN})
 TOTP_ISSUER = "Stegvis"
 
 
@@ -203,8 +200,9 @@ def change_password(session: Session, *, user: StaffUser, current: str, new: str
 
 
 def totp_required(session: Session, user: StaffUser) -> bool:
-    """Whether the user's organisation makes two-factor sign-in compulsory for their role."""
-    if user.role not in PARTICIPANT_DATA_ROLES:
+    """Whether the user's organisation makes two-factor sign-in compulsory for their role: one
+    whose pages show individual people (evaluators only see cohorts of at least k people)."""
+    if not Role(user.role).access.sees_participants:
         return False
     organisation = session.get(Organisation, user.organisation_id)
     return bool(organisation and organisation.require_totp)
