@@ -39,6 +39,9 @@ class Unit(SQLModel, table=True):
     exit_after_months: int = Field(default=10)
     follow_up_after_days: int = Field(default=90)
     default_instruments: str = Field(default=DEFAULT_INSTRUMENTS, max_length=500)
+    # An inactive unit takes no new participants and is left out of the choosers; its people,
+    # staff memberships and answers stay as they are.
+    active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow)
 
     @property

@@ -97,3 +97,7 @@ class StaffUser(SQLModel, table=True):
     # Every staff session carries the generation it began in; raising it (sign-out, a new
     # password, deactivation, "sign out everywhere") ends them all, copied cookies included.
     session_generation: int = Field(default=0)
+    # A one-time set-password link (a new account, or a reset): its signed token carries a
+    # random nonce whose SHA-256 is kept here until the link is used, replaced or expires.
+    password_link_digest: str | None = Field(default=None, max_length=64)
+    password_link_expires_at: datetime | None = None
