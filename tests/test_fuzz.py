@@ -114,7 +114,7 @@ def world(app, session):
     paths = {"participant_id": people[1].id, "invitation_id": invitation.id,
              "goal_id": goal.id, "token": token, "key": "work_wheel",
              "item_key": wheel.items[0].key, "version": "1", "name": "plotly.min.js",
-             "filename": "css/app.css"}
+             "filename": "css/app.css", "unit_id": unit.id, "staff_id": staff["coach"].id}
     return {"staff": staff, "paths": paths, "token": token}
 
 

@@ -1,5 +1,6 @@
-"""Administration: for now the audit trail (read-only); units, staff and settings are
-managed from the command line."""
+"""Administration in the browser: units, staff and their roles, moving participants between
+units, and the audit trail. Unit admins keep their own organisation, admins every one
+(`services.administration`); the `flask` commands stay for scripted installs."""
 from flask import Blueprint
 
 from ..security import guard_blueprint
@@ -7,4 +8,4 @@ from ..security import guard_blueprint
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 guard_blueprint(bp)
 
-from . import routes  # noqa: F401  (routes register on bp)
+from . import participants, routes, staff, units  # noqa: F401  (routes register on bp)

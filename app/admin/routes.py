@@ -1,13 +1,24 @@
-"""The audit trail, read-only, for admins (their organisation) and unit admins (their units)."""
+"""The administration's front page, and the audit trail (read-only): admins see their
+organisation's events, unit admins their units'."""
 from __future__ import annotations
 
 from flask import render_template, request
 from flask_login import current_user
 
 from ..db import get_session
-from ..services import audit_trail
+from ..services import administration, audit_trail
 from . import bp
+from .access import organisation_chooser, organisation_in_view
 from .forms import AuditFilterForm
+
+
+@bp.get("/")
+def home():
+    """Where administrators land: the organisation in numbers, and the way to each section."""
+    organisation = organisation_in_view()
+    return render_template("admin/home.html",
+                           overview=administration.overview(get_session(), organisation),
+                           chooser=organisation_chooser(organisation))
 
 
 @bp.get("/audit")

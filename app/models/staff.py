@@ -50,7 +50,7 @@ ROLE_ACCESS: dict[Role, RoleAccess] = {
         home="coach.caseload", workspaces=frozenset({"coach"}), sees_participants=True,
         has_caseload=True, whole_installation=False, grants=frozenset()),
     Role.UNIT_ADMIN: RoleAccess(
-        home="coach.caseload", workspaces=frozenset({"admin", "coach"}), sees_participants=True,
+        home="admin.home", workspaces=frozenset({"admin", "coach"}), sees_participants=True,
         has_caseload=True, whole_installation=False,
         # Never admin: a unit admin must not make anyone, themselves included, an admin.
         grants=frozenset({Role.COACH, Role.UNIT_ADMIN, Role.EVALUATOR})),
@@ -58,7 +58,7 @@ ROLE_ACCESS: dict[Role, RoleAccess] = {
         home="evaluator.cohort", workspaces=frozenset({"evaluator"}), sees_participants=False,
         has_caseload=False, whole_installation=False, grants=frozenset()),
     Role.ADMIN: RoleAccess(
-        home="evaluator.cohort", workspaces=frozenset({"admin", "evaluator"}), sees_participants=True,
+        home="admin.home", workspaces=frozenset({"admin", "evaluator"}), sees_participants=True,
         has_caseload=False, whole_installation=True, grants=frozenset(Role)),
 }
 ROLE_CHECK = "role IN ({})".format(", ".join(f"'{role.value}'" for role in Role))
