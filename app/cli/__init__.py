@@ -13,7 +13,7 @@ from ..models.organisations import DEFAULT_INSTRUMENTS
 from ..services import organisations
 
 db_cli = AppGroup("db", help="Database migrations (Alembic).")
-staff_cli = AppGroup("staff", help="Staff accounts (until the admin screens exist).")
+staff_cli = AppGroup("staff", help="Staff accounts, for scripted installs (or /admin/staff).")
 organisation_cli = AppGroup("organisation", help="Organisations and units (until admin screens).")
 
 
