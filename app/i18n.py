@@ -67,6 +67,15 @@ def language(code: str | None) -> Language:
     return BY_CODE.get(code or "", BY_CODE[DEFAULT_LANGUAGE])
 
 
+def served_language(code: str | None) -> Language:
+    """The language a page for someone who chose `code` is written in: theirs once it has a
+    catalog, else the source language that gettext falls back to, so `lang` and `dir` always
+    match the words (never English laid out right to left)."""
+    chosen = BY_CODE.get(code or "")
+    offered = {language.code for language in offered_languages()}
+    return chosen if chosen and chosen.code in offered else BY_CODE[SOURCE_LANGUAGE]
+
+
 def select_locale() -> str:
     """Flask-Babel's selector: a page's explicit choice, then the staff user's, then the browser."""
     chosen = g.get("locale")

@@ -56,12 +56,19 @@ def report_pair(results: dict, before: str | None, after: str | None) -> tuple[s
 def report_texts() -> dict[str, str]:
     """The report's own words, in the current locale (called once per language shown)."""
     return {
+        # Translators: (participant) heading of the participant's printed one-page summary
         "title": _("My progress"),
+        # Translators: (participant) followed by two occasions, e.g. "Intake → Exit"
         "compared": _("Compared"),
+        # Translators: (participant) followed by a date
         "intake_date": _("Started the programme"),
+        # Translators: (participant) a section the participant and coach fill in by hand
         "action_plan": _("My action plan"),
+        # Translators: (participant) a line to write on by hand
         "goal": _("What I want to reach next"),
+        # Translators: (participant) lines to write on by hand
         "steps": _("Next steps, who does what and by when"),
+        # Translators: (participant) followed by a line to write a date on by hand
         "next_meeting": _("Next meeting"),
     }
 

@@ -171,7 +171,7 @@ def test_bilingual_toggle_shows_easy_swedish_under_the_question(client, session,
     assert 'lang="sv"' not in client.get("/answer/work_wheel/health").get_data(as_text=True).split("<main")[1]
     client.post("/answer/bilingual", data={"next": "/answer/work_wheel/health"})
     page = client.get("/answer/work_wheel/health").get_data(as_text=True)
-    assert '<p class="sv-text" lang="sv" dir="ltr">Hur nöjd är du med din …? Hälsa</p>' in page
+    assert '<p class="sv-text" lang="sv" dir="ltr">Hur nöjd är du med den här delen av ditt liv? Hälsa</p>' in page
     assert 'aria-pressed="true"' in page
 
 
