@@ -49,11 +49,14 @@ DEFAULT_LANGUAGE = "sv"
 
 @cache
 def _catalog_exists(directory: str, code: str) -> bool:
-    return (Path(directory) / code / "LC_MESSAGES" / "messages.po").exists()
+    # The compiled catalog, which is what Flask-Babel serves: a language offered without one
+    # would show English under its own lang and dir.
+    return (Path(directory) / code / "LC_MESSAGES" / "messages.mo").exists()
 
 
 def offered_languages() -> list[Language]:
-    """Languages with a catalog (plus the source language), in the order people see them."""
+    """Languages with a compiled catalog (plus the source language), in the order people see
+    them."""
     directory = current_app.config["BABEL_TRANSLATION_DIRECTORIES"]
     return [
         language
