@@ -88,12 +88,12 @@ def load_file(path: Path) -> Instrument:
     return instrument
 
 
-def _check_recordings(instrument: Instrument, file: str, static: Path = STATIC) -> None:
+def _check_recordings(instrument: Instrument, file: str) -> None:
     """Every recording a definition names exists: a missing file is found at start-up, not
     by a participant pressing Read aloud."""
     for index, item in enumerate(instrument.items):
         for language, name in item.audio.items():
-            if not (static / name).is_file():
+            if not (STATIC / name).is_file():
                 raise InstrumentDefinitionError(
                     file, f"items[{index}].audio.{language}", f"no file static/{name}")
 
