@@ -95,3 +95,27 @@ def test_consents_learn_their_instrument_from_their_assessment(backend, empty_da
     engine.dispose()
     # the copy no assessment points at (the earlier post) keeps NULL
     assert [tuple(row) for row in named] == [(1, None), (2, "health_wheel")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_retention_in_days_becomes_whole_months(backend, empty_database_url):
+    url = empty_database_url(backend)
+    config = alembic_config(url)
+    command.upgrade(config, "0007_privacy_lifecycle")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for number, days in enumerate((730, 365, 180, 10), start=1):
+            connection.execute(text(
+                "INSERT INTO organisation (id, name, require_totp, retention_days, created_at,"
+                " aggregate_health_wheel) VALUES"
+                f" ({number}, 'Org {number}', false, {days}, '2026-01-01 00:00:00', false)"))
+    command.upgrade(config, "0008_orgadmin")
+    with engine.connect() as connection:
+        months = connection.execute(text(
+            "SELECT retention_months, small_cell_threshold FROM organisation ORDER BY id")).all()
+    command.downgrade(config, "0007_privacy_lifecycle")
+    with engine.connect() as connection:
+        days = connection.execute(text("SELECT retention_days FROM organisation ORDER BY id")).all()
+    engine.dispose()
+    assert [tuple(row) for row in months] == [(24, 5), (12, 5), (6, 5), (1, 5)]
+    assert [row[0] for row in days] == [730, 365, 183, 30]
