@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField
-from wtforms.validators import NumberRange, Optional
+from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms.validators import Length, NumberRange, Optional
 
 from ..choices import as_choices
 from ..validators import plausible_date
@@ -27,6 +27,7 @@ class AuditFilterForm(FlaskForm):
     object_type = SelectField(_l("Kind of record"), default=ANY)
     object_id = IntegerField(_l("Record number"),
                              validators=[Optional(), NumberRange(min=1, max=LARGEST_ID)])
+    participant = StringField(_l("Participant code"), validators=[Optional(), Length(max=40)])
     page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=100_000)])
 
     def with_choices(self, actions, actors, kinds) -> AuditFilterForm:
