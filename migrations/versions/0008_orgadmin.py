@@ -47,8 +47,9 @@ def downgrade() -> None:
     with op.batch_alter_table("organisation", schema=None) as batch_op:
         batch_op.add_column(sa.Column("retention_days", sa.Integer(), nullable=False,
                                       server_default="730"))
-    op.execute(organisation.update().values(retention_days=sa.cast(
-        sa.func.round(organisation.c.retention_months * 365 / 12.0), sa.Integer)))
+    # Whole-number division, rounding halves up on both databases: 24 → 730, 6 → 183.
+    op.execute(organisation.update().values(
+        retention_days=(organisation.c.retention_months * 365 + 6) // 12))
     with op.batch_alter_table("organisation", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_organisation_small_cell_floor"), type_="check")
         batch_op.drop_column("participant_languages")
