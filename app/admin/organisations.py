@@ -35,7 +35,7 @@ class OrganisationForm(FlaskForm):
         _l("The data controller's contact details"),
         description=_l("An address, e-mail or telephone number participants can use."))
     retention_months = IntegerField(
-        _l("Months after exit before who a participant is is deleted"),
+        _l("Months after exit before the participant's code and name are deleted"),
         validators=[InputRequired(message=WHOLE_NUMBER)])
     small_cell_threshold = IntegerField(
         _l("Smallest group shown in statistics and exports"),

@@ -141,7 +141,7 @@ def setting_problems(settings: OrganisationSettings, rules: SettingRules) -> lis
     ]
     if not low <= settings.retention_months <= high:
         problems.append(SettingProblem("retention_months", N_(
-            "Keep results from %(low)d to %(high)d months after exit."), low=low, high=high))
+            "Choose from %(low)d to %(high)d months after exit."), low=low, high=high))
     if settings.small_cell_threshold < floor:
         problems.append(SettingProblem("small_cell_threshold", N_(
             "The threshold cannot be below %(floor)d: smaller groups could show who someone "

@@ -168,7 +168,7 @@ def test_invalid_settings_come_back_with_messages_in_the_readers_language(
     for msgid, values in [
             ("The threshold cannot be below %(floor)d: smaller groups could show who someone is.",
              {"floor": 5}),
-            ("Keep results from %(low)d to %(high)d months after exit.", {"low": 6, "high": 120}),
+            ("Choose from %(low)d to %(high)d months after exit.", {"low": 6, "high": 120}),
             ("%(code)s is not a language this installation offers.", {"code": "xx"})]:
         assert translated("sv", msgid, **values) in html
     not_a_number = client.post(f"/admin/organisations/{organisation.id}",
