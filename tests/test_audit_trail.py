@@ -108,6 +108,7 @@ def test_the_trail_narrowed_to_a_participant_is_their_events_and_is_itself_a_rea
     assert audit_trail.participant_in_scope(session, admin_scope, f" {person_b.code.lower()} ") \
         == person_b
     assert audit_trail.participant_in_scope(session, admin_scope, stranger.code) is None
+    assert audit_trail.participant_in_scope(session, admin_scope, "P-\x00") is None
     unit_scope = audit_trail.scope_of(session, unit_admin)
     assert audit_trail.participant_in_scope(session, unit_scope, person_b.code) is None
     chosen = audit_trail.TrailFilter(participant_id=person_a.id)

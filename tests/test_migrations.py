@@ -80,15 +80,22 @@ INSERT INTO assessment (id, occasion_id, participant_id, invitation_id, instrume
 """
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_consents_learn_their_instrument_from_their_assessment(backend, empty_database_url):
-    url = empty_database_url(backend)
+def _with_rows_at(url: str, revision: str, statements: list[str]):
+    """A database migrated to `revision` holding the rows `statements` insert: its Alembic
+    config and engine, for a data migration's test."""
     config = alembic_config(url)
-    command.upgrade(config, "0003_remember_last_totp_step")
+    command.upgrade(config, revision)
     engine = create_engine(url)
     with engine.begin() as connection:
-        for statement in LEGACY_DOUBLE_CONSENT.split(";")[:-1]:
+        for statement in statements:
             connection.execute(text(statement))
+    return config, engine
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_consents_learn_their_instrument_from_their_assessment(backend, empty_database_url):
+    config, engine = _with_rows_at(empty_database_url(backend), "0003_remember_last_totp_step",
+                                   LEGACY_DOUBLE_CONSENT.split(";")[:-1])
     command.upgrade(config, "0004_one_consent_per_instrument")
     with engine.connect() as connection:
         named = connection.execute(text("SELECT id, instrument_key FROM consent ORDER BY id")).all()
@@ -99,16 +106,11 @@ def test_consents_learn_their_instrument_from_their_assessment(backend, empty_da
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_retention_in_days_becomes_whole_months(backend, empty_database_url):
-    url = empty_database_url(backend)
-    config = alembic_config(url)
-    command.upgrade(config, "0007_privacy_lifecycle")
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        for number, days in enumerate((730, 365, 180, 10), start=1):
-            connection.execute(text(
-                "INSERT INTO organisation (id, name, require_totp, retention_days, created_at,"
-                " aggregate_health_wheel) VALUES"
-                f" ({number}, 'Org {number}', false, {days}, '2026-01-01 00:00:00', false)"))
+    config, engine = _with_rows_at(empty_database_url(backend), "0007_privacy_lifecycle", [
+        "INSERT INTO organisation (id, name, require_totp, retention_days, created_at,"
+        f" aggregate_health_wheel) VALUES ({number}, 'Org {number}', false, {days},"
+        " '2026-01-01 00:00:00', false)"
+        for number, days in enumerate((730, 365, 180, 10), start=1)])
     command.upgrade(config, "0008_orgadmin")
     with engine.connect() as connection:
         months = connection.execute(text(

@@ -120,8 +120,8 @@ class TrailFilter:
 
 def participant_in_scope(session: Session, scope: TrailScope, code: str) -> Participant | None:
     """The participant with `code` if `scope` may see them, else None (unknown and not yours
-    look the same)."""
-    person = find_by_code(session, code)
+    look the same). A code with a control character is nobody's (PostgreSQL refuses NUL)."""
+    person = find_by_code(session, code) if code.isprintable() else None
     if person is None:
         return None
     allowed = session.exec(_participant_ids(scope).where(Participant.id == person.id)).first()

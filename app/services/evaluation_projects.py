@@ -56,9 +56,11 @@ def _problems(session: Session, terms: ProjectTerms, organisation_id: int,
             "Write the purpose of the evaluation to include Health Wheel or KASAM answers."))
         if terms.purpose or terms.includes_health or terms.includes_kasam else None,
     ]
-    if terms.name and _name_taken(session, terms.name, organisation_id, project_id):
+    problems = [problem for problem in problems if problem is not None]
+    if not any(p.field == "name" for p in problems) and _name_taken(
+            session, terms.name, organisation_id, project_id):
         problems.append(_taken(terms.name))
-    return [problem for problem in problems if problem is not None]
+    return problems
 
 
 def _taken(name: str) -> SettingProblem:

@@ -6,6 +6,7 @@ which the caller knows). Every change is audited with the values before and afte
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass, fields
 
 from sqlalchemy.exc import IntegrityError
@@ -105,11 +106,14 @@ class InvalidSettings(DomainError):
 
 
 def text_problem(field: str, value: str, length: int, missing: str) -> SettingProblem | None:
-    """A required text that is empty (`missing` says what to write) or longer than its column."""
+    """A required text that is empty (`missing` says what to write), longer than its column,
+    or holding control characters (PostgreSQL refuses NUL; none belongs in a name)."""
     if not value:
         return SettingProblem(field, missing)
     if len(value) > length:
         return SettingProblem(field, N_("Write at most %(max)d characters."), max=length)
+    if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in value):
+        return SettingProblem(field, N_("Remove the control characters (they cannot be shown)."))
     return None
 
 
@@ -165,7 +169,8 @@ def _checked(session: Session, settings: OrganisationSettings, rules: SettingRul
     """The settings tidied, or InvalidSettings naming every problem."""
     tidy = _tidied(settings)
     problems = setting_problems(tidy, rules)
-    if tidy.name and _name_taken(session, tidy.name, organisation_id):
+    if not any(p.field == "name" for p in problems) and _name_taken(session, tidy.name,
+                                                                      organisation_id):
         problems.append(_taken(tidy.name))
     if problems:
         raise InvalidSettings(problems)

@@ -43,6 +43,7 @@ def test_a_project_is_created_and_changed_with_before_and_after_never_the_secret
     (ProjectTerms("Hälsa", includes_health=True), "purpose", "Write the purpose"),
     (ProjectTerms("KASAM", " ", includes_kasam=True), "purpose", "Write the purpose"),
     (ProjectTerms("Lång", "x" * 2001), "purpose", "at most 2000"),
+    (ProjectTerms("ESF\x00"), "name", "control characters"),
     (TERMS, "name", "already has an evaluation project called ESF 2027"),
 ])
 def test_invalid_terms_are_refused_with_what_is_wrong(session, terms, field, says):

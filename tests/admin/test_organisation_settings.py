@@ -86,6 +86,8 @@ def test_a_change_is_audited_with_the_values_before_and_after_only_for_what_chan
     ({"controller_contact": ""}, "controller_contact", "contact details"),
     ({"name": ""}, "name", "Give the organisation a name"),
     ({"name": "x" * 201}, "name", "at most 200 characters"),
+    ({"name": "Norr\x00by"}, "name", "control characters"),
+    ({"controller_contact": "\x1b[31m"}, "controller_contact", "control characters"),
     ({"participant_languages": ("sv", "so")}, "participant_languages", "so is not a language"),
     ({"participant_languages": ("klingon",)}, "participant_languages", "klingon is not"),
 ])
