@@ -28,6 +28,15 @@ class ProjectForm(FlaskForm):
     includes_health = BooleanField(_l("The purpose includes Health Wheel answers"))
     includes_kasam = BooleanField(_l("The purpose includes KASAM answers"))
 
+    @classmethod
+    def showing(cls, project: EvaluationProject) -> ProjectForm:
+        """The form filled with the project's terms unless it was just sent (then what was
+        sent is all there is: a field left out is empty, not the old value)."""
+        form = cls()
+        if not form.is_submitted():
+            form.process(obj=project)
+        return form
+
     def terms(self) -> ProjectTerms:
         return ProjectTerms(self.name.data or "", self.purpose.data or "",
                             self.includes_health.data, self.includes_kasam.data)
@@ -60,7 +69,7 @@ def project_new(organisation_id: int):
 def project(project_id: int):
     """An evaluation project's name and purpose."""
     chosen = found(EvaluationProject, project_id)
-    form = ProjectForm(obj=chosen)
+    form = ProjectForm.showing(chosen)
     if form.validate_on_submit():
         try:
             evaluation_projects.change_project(get_session(), project=chosen, terms=form.terms(),
