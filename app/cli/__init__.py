@@ -14,7 +14,7 @@ from ..services import organisations
 
 db_cli = AppGroup("db", help="Database migrations (Alembic).")
 staff_cli = AppGroup("staff", help="Staff accounts (until the admin screens exist).")
-organisation_cli = AppGroup("organisation", help="Organisations and units (until admin screens).")
+organisation_cli = AppGroup("organisation", help="Organisations and units, for scripted installs (admins use /admin).")
 
 
 @db_cli.command("upgrade")
