@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pytest
 
 from app import assets, instruments
-from app.services import goals, invitations
+from app.services import evaluation_projects, goals, invitations
 from app.tokens import invitation_token
 
 from . import factories
@@ -117,6 +117,18 @@ admin.staff_two_factor    POST    302       302         403     403     302     
 admin.staff_password      POST    302       302         403     403     200        403       200
 admin.move_participant    GET     302       302         403     403     200        403       200
 admin.move_participant    POST    302       302         403     403     200        403       200
+admin.audit_csv           GET     302       302         403     403     200        403       200
+admin.installation.organisation_list GET 302 302         403     403     403        403       200
+admin.installation.organisation_new GET 302 302          403     403     403        403       200
+admin.installation.organisation_new POST 302 302         403     403     403        403       200
+admin.installation.organisation GET 302   302         403     403     403        403       200
+admin.installation.organisation POST 302  302         403     403     403        403       200
+admin.installation.project_new GET 302    302         403     403     403        403       200
+admin.installation.project_new POST 302   302         403     403     403        403       200
+admin.installation.project GET 302        302         403     403     403        403       200
+admin.installation.project POST 302       302         403     403     403        403       200
+admin.installation.project_rotate GET 302 302         403     403     403        403       200
+admin.installation.project_rotate POST 302 302        403     403     403        403       200
 """
 
 
@@ -170,10 +182,13 @@ def _world(app, session) -> World:
     goal = goals.create_goal(session, organisation_id=organisation.id, title="Goal",
                              instrument_key="work_wheel", measure="any_increase", target=None,
                              target_percent=50.0)
+    project = evaluation_projects.create_project(session, organisation=organisation,
+                                                 terms=evaluation_projects.ProjectTerms("ESF"))
     token = invitation_token(invitation.id, secret=app.secret_key)
     colleague = factories.make_staff(session, units=[unit_a])
     paths = {"participant_id": person.id, "invitation_id": invitation.id, "goal_id": goal.id,
              "unit_id": unit_a.id, "staff_id": colleague.id,
+             "organisation_id": organisation.id, "project_id": project.id,
              "token": token, "key": "work_wheel",
              "item_key": instruments.latest("work_wheel").items[0].key,
              "version": assets.digest("plotly.min.js"), "name": "plotly.min.js", "filename": "favicon.svg"}

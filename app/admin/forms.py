@@ -46,6 +46,7 @@ class AuditFilterForm(FlaskForm):
     object_type = SelectField(_l("Kind of record"), default=ANY)
     object_id = IntegerField(_l("Record number"),
                              validators=[Optional(), NumberRange(min=1, max=LARGEST_ID)])
+    participant = StringField(_l("Participant code"), validators=[Optional(), Length(max=40)])
     page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=100_000)])
 
     def with_choices(self, actions, actors, kinds) -> AuditFilterForm:

@@ -58,7 +58,8 @@ ROLE_ACCESS: dict[Role, RoleAccess] = {
         home="evaluator.cohort", workspaces=frozenset({"evaluator"}), sees_participants=False,
         has_caseload=False, whole_installation=False, grants=frozenset()),
     Role.ADMIN: RoleAccess(
-        home="admin.home", workspaces=frozenset({"admin", "evaluator"}), sees_participants=True,
+        home="admin.home", workspaces=frozenset({"admin", "installation", "evaluator"}),
+        sees_participants=True,
         has_caseload=False, whole_installation=True, grants=frozenset(Role)),
 }
 ROLE_CHECK = "role IN ({})".format(", ".join(f"'{role.value}'" for role in Role))
