@@ -3,18 +3,14 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from .. import instruments
 from ..models import Organisation, Unit
 from ..models.organisations import DEFAULT_INSTRUMENTS
 from . import audit
+from .unit_plans import UnitPlan, check_plan
 
 
 class UnknownOrganisation(LookupError):
     """No organisation has that name."""
-
-
-class InvalidUnitPlan(ValueError):
-    """A unit plan with an unknown instrument or an impossible interval."""
 
 
 def find_organisation(session: Session, name: str) -> Organisation:
@@ -69,11 +65,8 @@ def create_unit(
 ) -> Unit:
     """A unit with its plan: when occasions fall due and which instruments it invites to."""
     keys = instrument_keys or DEFAULT_INSTRUMENTS.split(",")
-    unknown = set(keys) - set(instruments.registry().keys())
-    if unknown:
-        raise InvalidUnitPlan(f"unknown instruments: {', '.join(sorted(unknown))}")
-    if not 0 < midway_after_months < exit_after_months or follow_up_after_days < 0:
-        raise InvalidUnitPlan("midway must come after intake and before exit")
+    check_plan(UnitPlan(tuple(keys), midway_after_months, exit_after_months,
+                        follow_up_after_days))
     unit = Unit(organisation_id=organisation.id, name=name, midway_after_months=midway_after_months,
                 exit_after_months=exit_after_months, follow_up_after_days=follow_up_after_days,
                 default_instruments=",".join(keys))
