@@ -245,8 +245,13 @@ def begin_texts(instrument: Instrument, assessment: Assessment | None, locale: s
             for ref in ("title", "intro")}
 
 
-def first_question(session: Session, assessment: Assessment) -> Step:
-    """The first question of a just-started (or restarted) assessment."""
+def after_beginning(session: Session, invitation: Invitation, assessment: Assessment) -> Step:
+    """Where the start screen leads: the first question of a just-started (or restarted)
+    assessment; for one already finished (the participant came back to change their consent,
+    which may just have deleted its answers) wherever they are still needed, never back into
+    an emptied questionnaire."""
+    if assessment.completed_at is not None:
+        return next_step(session, invitation)
     instrument = assessments.instrument_of(assessment)
     asked = assessments.items_to_ask(instrument, assessments.answers_of(session, assessment))
     return _question(instrument.key, asked[0])

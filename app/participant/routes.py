@@ -184,7 +184,7 @@ def begin(key: str):
             consent_choice=form.consent.data if "consent" in form else None,
             target_language=form.target_language.data if "target_language" in form else None,
             ip=request.remote_addr)
-        return _go(flow.first_question(get_session(), assessment))
+        return _go(flow.after_beginning(get_session(), g.invitation, assessment))
     back = flow.step_before(get_session(), g.invitation, key, None)
     return render_template("participant/begin.html", form=form, instrument=instrument,
                            texts=flow.begin_texts(instrument, assessment, current_language().code,

@@ -6,6 +6,7 @@ import re
 import pytest
 from sqlmodel import select
 
+from app import instruments
 from app.models import Answer, Assessment, AuditEvent, Consent
 from app.services import invitations
 
@@ -156,6 +157,18 @@ def test_discussion_only_answers_are_gone_after_the_invitation_closes(client, se
     invitations.close(session, invitation=invitation)
     assert session.exec(select(Answer)).all() == [] and session.exec(select(Assessment)).all() == []
     assert client.get("/answer/results").status_code == 410
+
+
+def test_withdrawing_consent_on_the_start_screen_leads_on_not_into_an_emptied_questionnaire(
+        client, session, opened):
+    opened(keys=["health_wheel", "work_wheel"])
+    client.post("/answer/health_wheel/start", data={"consent": "store"})
+    for item in instruments.latest("health_wheel").items:
+        client.post(f"/answer/health_wheel/{item.key}", data={"value": "5"})
+    assert session.exec(select(Assessment)).one().completed_at is not None
+    withdrawn = client.post("/answer/health_wheel/start", data={"consent": "discussion_only"})
+    assert withdrawn.headers["Location"].endswith("/answer/work_wheel/start")
+    assert session.exec(select(Answer)).all() == []  # the withdrawal deleted them at once
 
 
 def test_with_coach_mode_is_shown_and_stored(client, session, opened):
