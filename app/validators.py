@@ -22,3 +22,10 @@ def parsed(_form, field) -> None:
     be read would only add a second, confusing message."""
     if field.process_errors:
         raise StopValidation()
+
+
+def finite(_form, field) -> None:
+    """Decimal reads "NaN", "sNaN" and "Infinity" as numbers; no range check can compare them
+    (a signalling NaN raises), so they stop here."""
+    if field.data is not None and not field.data.is_finite():
+        raise StopValidation(_l("Enter a number."))

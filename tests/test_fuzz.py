@@ -26,7 +26,7 @@ import app as application_package
 from app import instruments
 from app.db import engine_of
 from app.models import AuditEvent
-from app.services import goals, invitations
+from app.services import invitations
 from app.tokens import invitation_token
 
 from . import factories
@@ -107,11 +107,9 @@ def world(app, session):
                                        instrument_keys=["work_wheel", "cefr"],
                                        environment="development")
         token = invitation_token(invitation.id, secret=app.secret_key)
-    goal = goals.create_goal(session, organisation_id=unit.organisation_id, title="Goal",
-                             instrument_key="work_wheel", measure="any_increase", target=None,
-                             target_percent=50.0, staff_id=staff["evaluator"].id)
+    goal = factories.make_goal(session, organisation_id=unit.organisation_id)
     wheel = instruments.latest("work_wheel")
-    paths = {"participant_id": people[1].id, "invitation_id": invitation.id,
+    paths = {"participant_id": people[1].id, "invitation_id": invitation.id, "unit_id": unit.id,
              "goal_id": goal.id, "token": token, "key": "work_wheel",
              "item_key": wheel.items[0].key, "version": "1", "name": "plotly.min.js",
              "filename": "css/app.css"}

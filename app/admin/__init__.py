@@ -8,7 +8,7 @@ from ..security import guard_blueprint
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 guard_blueprint(bp, Role.ADMIN, Role.UNIT_ADMIN)
 
-from . import plans, routes  # noqa: F401  (routes register on bp)
+from . import goals, plans, routes  # noqa: F401  (routes register on bp)
 from .installation import installation
 
 bp.register_blueprint(installation)
