@@ -30,7 +30,7 @@ class GoalForm(FlaskForm):
 
     applies_to = SelectField(_l("Applies to"), validators=[InputRequired()])
     title = StringField(_l("Goal"), validators=[DataRequired(), Length(max=goals.TITLE_LENGTH)],
-                        description=_l("For example: 90 % feel more able to cope (KASAM)."))
+                        description=_l("For example: 90 percent feel more able to cope (KASAM)."))
     instrument = SelectField(_l("Questionnaire"), validators=[InputRequired()])
     score = SelectField(_l("Score"), default=HEADLINE)
     measure = SelectField(_l("Measure"), choices=as_choices(MEASURE_CHOICES),
