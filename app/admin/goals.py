@@ -47,10 +47,10 @@ class GoalForm(FlaskForm):
         self.applies_to.choices = as_choices((value, label) for value, (*_ids, label) in scopes.items())
         every = current_instruments()
         self.instrument.choices = as_choices((i.key, instrument_title(i)) for i in every)
-        self.score.choices = as_choices(
-            [(HEADLINE, _("The questionnaire's main score"))]
-            + [(f"{i.key}:{ref}", f"{instrument_title(i)}: {ref_label(i, ref)}")
-               for i in every for ref in reported_refs(i)])
+        self.score.choices = {  # one group per questionnaire (None: outside every group)
+            None: as_choices([(HEADLINE, _("The questionnaire's main score"))]),
+            **{instrument_title(i): as_choices((f"{i.key}:{ref}", ref_label(i, ref))
+                                               for ref in reported_refs(i)) for i in every}}
         return self
 
     def spec(self) -> goals.GoalSpec:
