@@ -122,7 +122,8 @@ def load_wording(
     ip: str | None = None,
 ) -> LicensedWording:
     """Store licensed wording for one language, checked against the shipped definition as
-    the definitions are at start-up; audited with the permission it was given under.
+    the definitions are at start-up; audited with the permission it was given under (and,
+    replacing wording, the permission before).
     Raises LicenceRefused, or InstrumentDefinitionError naming the file and field."""
     base = _base_of(text, file_name)
     if not base.requires_licence:
@@ -132,6 +133,8 @@ def load_wording(
                      if row.language == wording.language), None)
     if existing is not None and not replace:
         raise AlreadyLoaded(instrument=base.ident, language=wording.language)
+    replaced = {"permission": {"before": existing.permission_ref, "after": permission_ref}} \
+        if existing is not None else {"permission": permission_ref}
     row = existing or InstrumentLicence(instrument_key=base.key, instrument_version=base.version,
                                         language=wording.language)
     row.definition_text, row.granted_by, row.granted_on = text, granted_by, granted_on
@@ -142,7 +145,7 @@ def load_wording(
     audit.record(session, action="licence.loaded", staff_id=row.loaded_by_id, ip=ip,
                  object_type="instrument_licence", object_id=row.id,
                  details={"instrument": base.ident, "language": wording.language,
-                          "permission": permission_ref, "replaced": existing is not None})
+                          "replaced": existing is not None, **replaced})
     session.commit()
     return wording
 

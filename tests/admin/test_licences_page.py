@@ -55,6 +55,10 @@ def test_loading_a_language_again_needs_the_replace_choice(client, session, logi
     assert replaced.status_code == 302
     session.expire_all()
     assert session.exec(select(InstrumentLicence)).one().permission_ref == "Avtal 2"
+    event = session.exec(select(AuditEvent).where(AuditEvent.action == "licence.loaded")
+                         .order_by(AuditEvent.id.desc())).first()
+    assert event.details["replaced"] is True
+    assert event.details["permission"] == {"before": "Avtal 2024-17", "after": "Avtal 2"}
 
 
 BROKEN = [
