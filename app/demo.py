@@ -29,8 +29,8 @@ from .models import (
     utcnow,
 )
 from .models.participants import CODE_ALPHABET, CODE_LENGTH
+from .services import goals, scores
 from .services import participants as participant_service
-from .services import scores
 from .services.staff import create_staff, find_by_email
 
 ORGANISATION = "Demokommunen"
@@ -42,6 +42,7 @@ DEMO_LOGINS = {
     "admin@example.org": Role.ADMIN,
 }
 PARTICIPANTS = 40
+DEMO_GOAL = "Hälften ökar på arbetshjulet"
 LANGUAGES = ("sv", "ar", "ar", "fa_AF", "so", "ti", "uk", "en")
 GENDERS = (Gender.WOMAN,) * 9 + (Gender.MAN,) * 8 + (Gender.OTHER, Gender.PREFERS_NOT_TO_SAY, Gender.NOT_RECORDED)
 # Share of due occasions that got answered: the second round is where programmes lose data.
@@ -155,6 +156,17 @@ def _answers(session: Session, participants: list[Participant], today: date) -> 
     session.commit()
 
 
+def _goal(session: Session, org: Organisation, today: date) -> None:
+    """One programme goal over the last two years, set by the demo admin, so the goals pages
+    have something to measure."""
+    if goals.goals_of(session, org.id):
+        return
+    goals.create_goal(session, actor=find_by_email(session, "admin@example.org"), spec=goals.GoalSpec(
+        organisation_id=org.id, unit_id=None, title=DEMO_GOAL, instrument_key="work_wheel",
+        measure=goals.Measure.ANY_INCREASE, score_ref=None, target_value=50.0,
+        period_start=today - timedelta(days=730), period_end=today))
+
+
 def load_demo(session: Session, *, password: str, today: date | None = None) -> str:
     """Load the demo data; returns a one-line summary of what was added."""
     today = today or date.today()
@@ -167,4 +179,5 @@ def load_demo(session: Session, *, password: str, today: date | None = None) -> 
     _staff(session, org, units, password)
     created = _participants(session, units, rng, today)
     _answers(session, created, today)
+    _goal(session, org, today)
     return f"{len(created)} participants added to {ORGANISATION}"

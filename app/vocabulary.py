@@ -1,14 +1,19 @@
 """The domain's codes in the reader's language: occasions, gender categories, exit reasons,
-staff roles, what an instrument's total is called.
+staff roles, goal measures, an instrument's title and the names of its scores.
 
 One table per vocabulary for every audience (coach forms, reports, evaluator filters), as lazy
 strings so the same table serves each request in its own language.
 """
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .instruments import Instrument
+from .i18n import localized_now
+from .instruments import Instrument, UnknownInstrument, latest
 from .instruments.methods import TotalLabel
+from .instruments.texts import language_name
 from .models import Role
+from .statistics.refs import MEAN_OF_ITEMS, TOTAL
 
 OCCASION_LABELS = {
     # Translators: (participant) when a person answered: at the start of the programme
@@ -60,3 +65,49 @@ TOTAL_LABELS = {
 def total_label(instrument: Instrument) -> str:
     """'Total' for a sum (KASAM), 'Overall level' for a level (CEFR): the method decides."""
     return str(TOTAL_LABELS[instrument.method.total_label])
+
+
+# Programme goal measures (services.goals.Measure).
+MEASURE_CHOICES = [
+    ("any_increase", _l("Share with any increase")),
+    # Translators: Jacobson–Truax reliable change index, a statistics term.
+    ("reliable_improvement", _l("Share with reliable improvement (KASAM)")),
+    ("level_up", _l("Share moving up at least one level (CEFR)")),
+    ("mean_change", _l("Mean change in points")),
+]
+MEASURE_LABELS = dict(MEASURE_CHOICES)
+
+
+def ref_label(instrument: Instrument, ref: str) -> str:
+    """The name of a score: an area or skill, a subscale, the total or the mean of the areas."""
+    if ref == TOTAL:
+        return total_label(instrument)
+    if ref == MEAN_OF_ITEMS:
+        return _("All areas (mean)")
+    if any(s.key == ref for s in instrument.subscales):
+        return localized_now(instrument, f"subscale.{ref}")
+    return localized_now(instrument, ref, language=_swedish())
+
+
+def instrument_title(instrument: Instrument) -> str:
+    """The title; an older version that cannot be pooled with the latest says which it is."""
+    title = localized_now(instrument, "title", language=_swedish())
+    if instrument.version != latest(instrument.key).version:
+        return _("%(title)s (version %(version)s)", title=title, version=instrument.version)
+    return title
+
+
+def _swedish() -> str:
+    """CEFR texts name their target language; programmes assess it in Swedish."""
+    return language_name("sv", str(get_locale() or "sv"))
+
+
+def goal_subject(goal) -> str:
+    """What a programme goal is set on, in words: "KASAM-13: Total" (a goal naming no score
+    is set on the questionnaire's headline score)."""
+    try:
+        instrument = latest(goal.instrument_key)
+    except UnknownInstrument:
+        return goal.instrument_key
+    ref = goal.score_ref or instrument.method.headline_ref
+    return f"{instrument_title(instrument)}: {ref_label(instrument, ref)}"

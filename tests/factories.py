@@ -6,8 +6,9 @@ from datetime import date
 
 from sqlmodel import Session
 
-from app.models import Organisation, Participant, StaffUser, Unit
+from app.models import Organisation, Participant, ProgrammeGoal, StaffUser, Unit
 from app.services import participants as participant_service
+from app.services.goals import GoalSpec, create_goal
 from app.services.staff import create_staff
 
 PASSWORD = "correct horse battery staple"
@@ -56,3 +57,13 @@ def make_participant(session: Session, unit: Unit | None = None, **overrides) ->
     return participant_service.enrol(
         session, unit=unit, intake_date=overrides.pop("intake_date", date(2026, 1, 12)), **overrides
     )
+
+
+def make_goal(session: Session, *, organisation_id: int, **overrides) -> ProgrammeGoal:
+    """A programme goal on the Work Wheel, set by an admin through the goals service."""
+    admin = make_staff(session, role="admin", units=[], organisation_id=organisation_id)
+    spec = {"organisation_id": organisation_id, "unit_id": None, "title": "Goal",
+            "instrument_key": "work_wheel", "measure": "any_increase", "score_ref": None,
+            "target_value": 50.0, "period_start": date(2025, 1, 1),
+            "period_end": date(2026, 12, 31), **overrides}
+    return create_goal(session, actor=admin, spec=GoalSpec(**spec))

@@ -3,12 +3,12 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from app.demo import DEMO_LOGINS, PARTICIPANTS
-from app.models import Answer, Assessment, Occasion, Participant, StaffUser, Unit
+from app.models import Answer, Assessment, Occasion, Participant, ProgrammeGoal, StaffUser, Unit
 
 
 def _counts(session):
     return {model.__name__: session.exec(select(func.count()).select_from(model)).one()
-            for model in (Participant, StaffUser, Unit, Assessment, Answer)}
+            for model in (Participant, StaffUser, Unit, Assessment, Answer, ProgrammeGoal)}
 
 
 def test_demo_loads_once_and_prints_the_logins(app, session):
@@ -20,6 +20,7 @@ def test_demo_loads_once_and_prints_the_logins(app, session):
     assert "stegvis-demo" in first.output
     counts = _counts(session)
     assert counts["Participant"] == PARTICIPANTS and counts["StaffUser"] == 4 and counts["Unit"] == 2
+    assert counts["ProgrammeGoal"] == 1
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, second.output
     assert _counts(session) == counts

@@ -26,7 +26,7 @@ import app as application_package
 from app import instruments
 from app.db import engine_of
 from app.models import AuditEvent, Organisation
-from app.services import evaluation_projects, goals, invitations
+from app.services import evaluation_projects, invitations
 from app.tokens import invitation_token
 
 from . import factories
@@ -107,9 +107,7 @@ def world(app, session):
                                        instrument_keys=["work_wheel", "cefr"],
                                        environment="development")
         token = invitation_token(invitation.id, secret=app.secret_key)
-    goal = goals.create_goal(session, organisation_id=unit.organisation_id, title="Goal",
-                             instrument_key="work_wheel", measure="any_increase", target=None,
-                             target_percent=50.0, staff_id=staff["evaluator"].id)
+    goal = factories.make_goal(session, organisation_id=unit.organisation_id)
     project = evaluation_projects.create_project(
         session, organisation=session.get(Organisation, unit.organisation_id),
         terms=evaluation_projects.ProjectTerms("ESF"))

@@ -86,15 +86,19 @@ def test_an_invalid_export_form_is_sent_back_with_a_message(client, session, log
     assert not session.exec(select(AuditEvent).where(AuditEvent.action == "export")).all()
 
 
-@pytest.mark.parametrize("percent", ["sNaN", "NaN", "Infinity", "-Infinity", "1e309"])
+@pytest.mark.parametrize(("value", "message"), [
+    ("sNaN", "Enter a number."), ("NaN", "Enter a number."), ("Infinity", "Enter a number."),
+    ("-Infinity", "Enter a number."), ("1e309", "A share must be between 0 and 100 %."),
+    ("many", "Not a valid decimal value.")])
 def test_a_goal_target_that_is_not_a_number_is_refused_with_a_message(client, session, login_as,
-                                                                      percent):
+                                                                      value, message):
     from app.models import ProgrammeGoal
     unit = factories.make_unit(session)
-    login_as("evaluator", units=[unit])
-    response = client.post("/evaluator/goals", data={
-        "title": "Goal", "instrument": "work_wheel", "measure": "any_increase",
-        "target_percent": percent})
+    login_as("unit_admin", units=[unit])
+    response = client.post("/admin/goals/new", data={
+        "applies_to": f"org:{unit.organisation_id}", "title": "Goal", "instrument": "work_wheel",
+        "score": "", "measure": "any_increase", "target_value": value,
+        "period_start": "2025-01-01", "period_end": "2025-12-31"})
     assert response.status_code == 200
-    assert "Number must be between 0 and 100." in response.get_data(as_text=True)
+    assert message in response.get_data(as_text=True)
     assert not session.exec(select(ProgrammeGoal)).all()

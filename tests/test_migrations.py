@@ -121,3 +121,31 @@ def test_retention_in_days_becomes_whole_months(backend, empty_database_url):
     engine.dispose()
     assert [tuple(row) for row in months] == [(24, 5), (12, 5), (6, 5), (1, 5)]
     assert [row[0] for row in days] == [730, 365, 183, 30]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_goals_keep_their_score_and_target_when_they_learn_units_and_periods(backend,
+                                                                              empty_database_url):
+    url = empty_database_url(backend)
+    config = alembic_config(url)
+    command.upgrade(config, "0007_privacy_lifecycle")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO organisation (id, name, require_totp, retention_days, "
+                                "aggregate_health_wheel, created_at) VALUES "
+                                "(1, 'Org', false, 730, false, '2026-01-01 00:00:00')"))
+        connection.execute(text("INSERT INTO programme_goal (id, organisation_id, title, "
+                                "instrument_key, measure, target, target_percent, created_at) "
+                                "VALUES (1, 1, '90 % ökad KASAM', 'kasam13', 'any_increase', "
+                                "'total', 90.0, '2026-01-01 00:00:00')"))
+    command.upgrade(config, "0010_unit_plans_and_goals")
+    with engine.connect() as connection:
+        goal = connection.execute(text(
+            "SELECT score_ref, target_value, unit_id, period_start, period_end "
+            "FROM programme_goal")).one()
+    assert tuple(goal) == ("total", 90.0, None, None, None)
+    command.downgrade(config, "0007_privacy_lifecycle")
+    with engine.connect() as connection:
+        old = connection.execute(text("SELECT target, target_percent FROM programme_goal")).one()
+    engine.dispose()
+    assert tuple(old) == ("total", 90.0)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pytest
 
 from app import assets, instruments
-from app.services import evaluation_projects, goals, invitations
+from app.services import evaluation_projects, invitations
 from app.tokens import invitation_token
 
 from . import factories
@@ -97,8 +97,6 @@ evaluator.cohort          GET     302       302         403     403     403     
 evaluator.export          POST    302       302         403     403     403        302       302
 evaluator.tables_download GET     302       302         403     403     403        200       200
 evaluator.goal_list       GET     302       302         403     403     403        200       200
-evaluator.goal_list       POST    302       302         403     403     403        200       200
-evaluator.goal_delete     POST    302       302         403     403     403        302       302
 admin.audit               GET     302       302         403     403     200        403       200
 admin.home                GET     302       302         403     403     200        403       200
 admin.units               GET     302       302         403     403     200        403       200
@@ -129,6 +127,17 @@ admin.installation.project GET 302        302         403     403     403       
 admin.installation.project POST 302       302         403     403     403        403       200
 admin.installation.project_rotate GET 302 302         403     403     403        403       200
 admin.installation.project_rotate POST 302 302        403     403     403        403       200
+admin.unit_plan           GET     302       302         403     403     200        403       200
+admin.unit_plan           POST    302       302         403     403     200        403       200
+admin.goal_list           GET     302       302         403     403     200        403       200
+admin.goal_new            GET     302       302         403     403     200        403       200
+admin.goal_new            POST    302       302         403     403     200        403       200
+admin.goal_edit           GET     302       302         403     403     200        403       200
+admin.goal_edit           POST    302       302         403     403     200        403       200
+admin.goal_delete         POST    302       302         403     403     302        403       302
+admin.installation.instruments GET 302     302         403     403     403        403       200
+admin.installation.licence_upload GET 302  302         403     403     403        403       200
+admin.installation.licence_upload POST 302 302         403     403     403        403       200
 """
 
 
@@ -179,9 +188,7 @@ def _world(app, session) -> World:
         invitation = invitations.issue(session, participant=person, occasion_kind="intake",
                                        instrument_keys=["work_wheel", "cefr"],
                                        environment="development")
-    goal = goals.create_goal(session, organisation_id=organisation.id, title="Goal",
-                             instrument_key="work_wheel", measure="any_increase", target=None,
-                             target_percent=50.0)
+    goal = factories.make_goal(session, organisation_id=organisation.id)
     project = evaluation_projects.create_project(session, organisation=organisation,
                                                  terms=evaluation_projects.ProjectTerms("ESF"))
     token = invitation_token(invitation.id, secret=app.secret_key)

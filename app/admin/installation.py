@@ -1,5 +1,6 @@
 """The whole installation, for admins only: organisations with their settings
-(`organisations`) and their evaluation projects (`projects`).
+(`organisations`), their evaluation projects (`projects`) and licensed instruments
+(`licences`).
 
 A blueprint nested in `admin` (its pages are under /admin, endpoints `admin.installation.…`)
 with a guard of its own: `admin` lets unit admins in for the audit trail, and this guard
@@ -36,4 +37,4 @@ def show_problems(form, refused) -> None:
         form[problem.field].errors.append(message_of(problem))
 
 
-from . import organisations, projects  # noqa: E402, F401  (views register on installation)
+from . import licences, organisations, projects  # noqa: E402, F401  (views register on installation)

@@ -11,24 +11,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from ..instruments import Instrument
-from ..statistics.refs import MEAN_OF_ITEMS, TOTAL
 from . import CHANGE_COLOURS, OCCASION_STYLE, new_figure
-
-
-def score_range(instrument: Instrument, ref: str) -> tuple[float, float]:
-    """The lowest and highest possible value of a reported score: an item's scale, a wheel's
-    mean on its areas' scale, a subscale's or the total's sum of its items' scales."""
-    if ref == TOTAL and instrument.method.total_range(instrument):
-        return instrument.method.total_range(instrument)
-    if ref in (MEAN_OF_ITEMS, TOTAL):
-        scale = instrument.scale_of(instrument.scored_items[0])
-        return scale.min, scale.max
-    if any(s.key == ref for s in instrument.subscales):
-        scales = [instrument.scale_of(item) for item in instrument.items_of(ref)]
-        return sum(s.min for s in scales), sum(s.max for s in scales)
-    scale = instrument.scale_of(next(i for i in instrument.items if i.key == ref))
-    return scale.min, scale.max
 
 
 def means_figure(labels: Sequence[str], cells: Sequence, *, names: tuple[str, str],

@@ -10,7 +10,7 @@ from .. import migrate
 from ..db import session_scope
 from ..models import Organisation, Role
 from ..models.organisations import DEFAULT_INSTRUMENTS
-from ..services import organisations
+from ..services import organisations, unit_plans
 
 db_cli = AppGroup("db", help="Database migrations (Alembic).")
 staff_cli = AppGroup("staff", help="Staff accounts, for scripted installs (admins use /admin/staff).")
@@ -96,7 +96,7 @@ def organisation_add_unit(organisation: str, name: str, midway_months: int, exit
                 session, organisation=organisations.find_organisation(session, organisation),
                 name=name, midway_after_months=midway_months, exit_after_months=exit_months,
                 follow_up_after_days=follow_up_days, instrument_keys=instrument_keys.split(","))
-        except (organisations.UnknownOrganisation, organisations.InvalidUnitPlan) as problem:
+        except (organisations.UnknownOrganisation, unit_plans.InvalidUnitPlan) as problem:
             raise click.ClickException(str(problem)) from None
     click.echo(f"Unit {name} added to {organisation}.")
 

@@ -19,6 +19,7 @@ from ..instruments.registry import InstrumentDefinitionError, UnknownInstrument,
 from ..instruments.schema import Instrument
 from ..instruments.scoring import InvalidAnswer, Scores, score
 from ..services import licences
+from ..services.staff import find_by_email
 
 instruments_cli = AppGroup("instruments", help="Instrument definitions, scoring and licences.")
 
@@ -104,12 +105,17 @@ def load_command(
 ) -> None:
     """Load licensed wording for one language, checked against the shipped definition."""
     with session_scope(current_app) as session:
+        loader = find_by_email(session, loaded_by) if loaded_by else None
+        if loaded_by and loader is None:
+            raise click.ClickException(f"No staff user {loaded_by}.")
         try:
             wording = licences.load_wording(
-                session, text=file.read_text(encoding="utf-8"), file_name=file.name,
-                permission_ref=permission_ref, granted_by=granted_by,
+                session, text=licences.wording_text(file.read_bytes(), file.name),
+                file_name=file.name, permission_ref=permission_ref, granted_by=granted_by,
                 granted_on=granted_on.date() if granted_on else None, scope=scope,
-                language=language, loaded_by_email=loaded_by, replace=replace)
+                language=language, loaded_by=loader, replace=replace)
+        except licences.AlreadyLoaded as exc:
+            raise click.ClickException(f"{exc} (Use --replace.)") from None
         except (InstrumentDefinitionError, licences.LicenceRefused) as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(f"Loaded {wording.key}-{wording.version} wording in '{wording.language}' "

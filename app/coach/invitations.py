@@ -37,7 +37,8 @@ def invite(participant_id: int):
     db = get_session()
     participant = participant_for(db, current_user, participant_id)
     unit = db.get(Unit, participant.unit_id)
-    form = InvitationForm().with_instruments(instrument_titles())
+    # The unit's questionnaires first, in its order; the others after them.
+    form = InvitationForm().with_instruments(instrument_titles(unit.in_plan_order(instrument_titles())))
     if request.method == "GET":
         form.occasion.data = request.args.get("occasion") or _next_due_kind(db, participant)
         form.instrument_keys.data = unit.default_instrument_keys

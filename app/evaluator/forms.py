@@ -1,9 +1,8 @@
-"""Cohort filters (a GET form: bookmarkable, no state change), export and goal forms."""
+"""Cohort filters (a GET form: bookmarkable, no state change) and the export form."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DecimalField,
     RadioField,
     SelectField,
     StringField,
@@ -12,14 +11,11 @@ from wtforms import (
 from wtforms.validators import (
     DataRequired,
     Length,
-    NumberRange,
     Optional,
-    StopValidation,
     ValidationError,
 )
 
 from ..choices import as_choices
-from .labels import MEASURE_CHOICES
 
 
 def _optional_int(value):
@@ -82,22 +78,3 @@ class ExportForm(FlaskForm):
         if (self.include_health.data or self.include_kasam.data) and not (field.data or "").strip():
             raise ValidationError(_l("Write the purpose of the evaluation to include Health Wheel or KASAM "
                                      "answers."))
-
-
-def _finite(form, field) -> None:
-    """Decimal reads "NaN", "sNaN" and "Infinity" as numbers; NumberRange cannot compare them
-    (a signalling NaN raises), so they stop here with NumberRange's own message."""
-    if field.data is not None and not field.data.is_finite():
-        raise StopValidation(field.gettext("Number must be between %(min)s and %(max)s.")
-                             % {"min": 0, "max": 100})
-
-
-class GoalForm(FlaskForm):
-    """A programme goal such as '90 % experience increased KASAM'."""
-
-    title = StringField(_l("Goal"), validators=[DataRequired(), Length(max=300)])
-    instrument = SelectField(_l("Instrument"), validators=[DataRequired()])
-    measure = SelectField(_l("Measure"), choices=as_choices(MEASURE_CHOICES), validators=[DataRequired()])
-    target = SelectField(_l("Score"), validators=[Optional()])
-    target_percent = DecimalField(_l("Target (%)"), places=0,
-                                  validators=[DataRequired(), _finite, NumberRange(min=0, max=100)])

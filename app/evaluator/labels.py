@@ -1,14 +1,9 @@
 """Words for the codes the cohort statistics use (genders, bands, refs), in the reader's language."""
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..i18n import localized_now
-from ..instruments import Instrument, latest
-from ..instruments.texts import language_name
 from ..statistics.age import BAND_LABELS
-from ..statistics.refs import MEAN_OF_ITEMS, TOTAL
-from ..vocabulary import EXIT_REASON_LABELS, total_label
+from ..vocabulary import EXIT_REASON_LABELS
 
 GENDER_CHOICES = [
     ("woman", _l("Women")),
@@ -21,12 +16,6 @@ GROUP_LABELS = dict(GENDER_CHOICES, all=_l("All"),
                     other_or_not_recorded=_l("Other or not recorded"))
 AGE_BAND_CHOICES = [(band, band.replace("-", "–")) for band in BAND_LABELS]
 EXIT_REASON_CHOICES = list(EXIT_REASON_LABELS.items())
-MEASURE_CHOICES = [
-    ("any_increase", _l("Share with any increase")),
-    # Translators: Jacobson–Truax reliable change index, a statistics term.
-    ("reliable_improvement", _l("Share with reliable improvement (KASAM)")),
-]
-MEASURE_LABELS = dict(MEASURE_CHOICES)
 FUNNEL_LABELS = {
     "registered": _l("Registered"),
     "intake": _l("Intake done"),
@@ -85,27 +74,3 @@ def value_label(label: str) -> str:
     """A group label of disclosure control in the reader's words (unit names and periods
     stand as they are)."""
     return str(VALUE_LABELS.get(label, label))
-
-
-def ref_label(instrument: Instrument, ref: str) -> str:
-    """The name of a row: an area or skill, a subscale, the total or the mean of the areas."""
-    if ref == TOTAL:
-        return total_label(instrument)
-    if ref == MEAN_OF_ITEMS:
-        return _("All areas (mean)")
-    if any(s.key == ref for s in instrument.subscales):
-        return localized_now(instrument, f"subscale.{ref}")
-    return localized_now(instrument, ref, language=_swedish())
-
-
-def instrument_title(instrument: Instrument) -> str:
-    """The title; an older version that cannot be pooled with the latest says which it is."""
-    title = localized_now(instrument, "title", language=_swedish())
-    if instrument.version != latest(instrument.key).version:
-        return _("%(title)s (version %(version)s)", title=title, version=instrument.version)
-    return title
-
-
-def _swedish() -> str:
-    """CEFR texts name their target language; cohorts are assessed in Swedish."""
-    return language_name("sv", str(get_locale() or "sv"))

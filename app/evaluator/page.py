@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 
 from ..instruments.methods import compared_areas
 from ..services.cohort import Dashboard
-from .labels import instrument_title, left_out_reason, pooled_names, ref_label
+from ..vocabulary import instrument_title, ref_label
+from .labels import left_out_reason, pooled_names
 from .tables import occasion_names
 
 

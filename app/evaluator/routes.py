@@ -1,11 +1,10 @@
-"""Evaluator pages: the cohort dashboard, the pseudonymised export, programme goals."""
+"""Evaluator pages: the cohort dashboard, the pseudonymised export, programme goals measured."""
 from __future__ import annotations
 
 from dataclasses import replace
 
 from flask import (
     Response,
-    abort,
     current_app,
     flash,
     redirect,
@@ -19,30 +18,29 @@ from flask_login import current_user
 
 from .. import instruments
 from ..charts import figure_json
-from ..charts.cohort import change_figure, means_figure, score_range
+from ..charts.cohort import change_figure, means_figure
 from ..choices import as_choices
 from ..db import get_session
 from ..i18n import message_of
 from ..security import request_actor
 from ..services import cohort as cohort_service
-from ..services import disclosure, exports, goals
+from ..services import disclosure, exports, goal_results
 from ..services import tables as tables_service
 from ..services.disclosure import QUASI_IDENTIFIERS, EvaluatorView
+from ..statistics.refs import score_range
+from ..vocabulary import MEASURE_LABELS, goal_subject, instrument_title, ref_label
 from . import bp
 from .formatting import FORMATTERS
-from .forms import CohortFilterForm, ExportForm, GoalForm
+from .forms import CohortFilterForm, ExportForm
 from .labels import (
     FUNNEL_LABELS,
     GROUP_LABELS,
-    MEASURE_LABELS,
-    instrument_title,
     left_out_reason,
     pooled_names,
-    ref_label,
     value_label,
 )
 from .page import cover_lines, page_context, workbook_labels
-from .tables import dashboard_tables, occasion_names
+from .tables import dashboard_tables, goals_table, occasion_names
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -51,6 +49,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _formatters():
     return {**FORMATTERS, "group_label": GROUP_LABELS, "funnel_label": FUNNEL_LABELS,
             "measure_label": MEASURE_LABELS, "instrument_title": instrument_title,
+            "goal_subject": goal_subject,
             "value_label": value_label, "left_out_reason": left_out_reason,
             "pooled_names": pooled_names}
 
@@ -190,36 +189,11 @@ def export():
         "Content-Disposition": f'attachment; filename="{archive.file_name}"'})
 
 
-@bp.route("/goals", methods=["GET", "POST"])
+@bp.get("/goals")
 def goal_list():
-    """The organisation's programme goals; a new one is added with the form below the list."""
-    db = get_session()
-    form = GoalForm()
-    every = cohort_service.current_instruments()
-    form.instrument.choices = as_choices((i.key, instrument_title(i)) for i in every)
-    form.target.choices = as_choices([("", _("Default: total, or the mean of all areas"))] + [
-        (ref, f"{instrument_title(i)}: {ref_label(i, ref)}")
-        for i in every for ref in cohort_service.reported_refs(i)])
-    if form.validate_on_submit():
-        try:
-            goals.create_goal(db, organisation_id=current_user.organisation_id, title=form.title.data,
-                              instrument_key=form.instrument.data, measure=form.measure.data,
-                              target=form.target.data or None,
-                              target_percent=float(form.target_percent.data), staff_id=current_user.id)
-        except goals.InvalidGoal:
-            flash(_("That score cannot be measured that way. Choose another score or measure."), "error")
-        else:
-            flash(_("Goal saved."), "success")
-            return redirect(url_for("evaluator.goal_list"))
-    return render_template("evaluator/goals.html", form=form,
-                           goals=cohort_service.goals_of(db, current_user.organisation_id))
-
-
-@bp.route("/goals/<int:goal_id>/delete", methods=["POST"])
-def goal_delete(goal_id: int):
-    """Remove a goal of the evaluator's own organisation."""
-    if not goals.delete_goal(get_session(), organisation_id=current_user.organisation_id,
-                             goal_id=goal_id, staff_id=current_user.id):
-        abort(404)
-    flash(_("Goal removed."), "success")
-    return redirect(url_for("evaluator.goal_list"))
+    """The organisation's programme goals, each measured over its own unit and period, by
+    gender; the goals themselves are kept by the organisation's administrators."""
+    threshold = small_cell_threshold(current_user.organisation_id)
+    measured = goal_results.goal_results(get_session(), current_user.organisation_id, threshold)
+    return render_template("evaluator/goals.html", measured=measured,
+                           table=goals_table(measured), threshold=threshold)

@@ -15,7 +15,9 @@ from flask_babel import gettext as _
 
 from ..instruments.scoring import level_name
 from ..services.cohort import Dashboard
-from ..statistics.cohort import ALL, LONGEST
+from ..services.goal_results import GoalResults
+from ..services.goals import Measure
+from ..statistics.cohort import ALL, LONGEST, GoalCell
 from ..statistics.levels import CEFR_BANDS
 from ..statistics.paired import PairedSummary, PValueMethod, Share
 from ..statistics.rounding import (
@@ -28,8 +30,8 @@ from ..statistics.rounding import (
     rounded_share,
 )
 from ..statistics.tables import HIDDEN, Cell, Column, Row, Table
-from ..vocabulary import OCCASION_LABELS
-from .labels import FUNNEL_LABELS, GROUP_LABELS, MEASURE_LABELS, ref_label, value_label
+from ..vocabulary import OCCASION_LABELS, ref_label
+from .labels import FUNNEL_LABELS, GROUP_LABELS, value_label
 
 P_METHODS = {
     PValueMethod.EXACT: "exact",
@@ -299,19 +301,35 @@ def intake_comparison_table(data: Dashboard) -> Table | None:
            (str(NON_RESPONSE_WORDS[comparison.flag.value]()),)})
 
 
-def goals_table(data: Dashboard) -> Table:
+def goal_cell(cell: GoalCell) -> Cell:
+    """A goal's result: a share with its interval and n, or a signed mean change."""
+    if cell.result is not None:
+        return share_cell(cell.result)
+    return mean_cell(cell.mean, cell.n, signed=True)
+
+
+def goals_table(measured: GoalResults) -> Table:
+    """Each goal against its result, by gender: the target, then result and "met" per group
+    (a goal that cannot be measured here shows "–" with a note)."""
+    groups = [*measured.groups, ALL]
     rows = []
-    for report in data.goals:
-        cells: list[Cell] = [Cell(Rounded(report.goal.target_percent, 0), unit="%")]
-        for group in data.groups:
-            c = report.cells.get(group)
+    for found in measured.results:
+        goal = found.goal
+        is_share = Measure(goal.measure).is_share
+        cells: list[Cell] = [Cell(Rounded(goal.target_value, 0), unit="%") if is_share
+                             else Cell(Rounded(goal.target_value, 1), signed=True)]
+        for group in groups:
+            c = found.cells.get(group)
             cells += [HIDDEN, HIDDEN] if c is None else [
-                share_cell(c.result), Cell(_("Met") if c.met else _("Not met"))]
-        rows.append(Row(f"{report.goal.title} ({MEASURE_LABELS[report.goal.measure]})", tuple(cells)))
+                goal_cell(c), Cell(_("Met") if c.met else _("Not met"))]
+        rows.append(Row(goal.title, tuple(cells)))
+    notes = () if all(found.measured for found in measured.results) else (
+        _("A goal on Health Wheel answers is not measured: this organisation has not chosen "
+          "to pool Health Wheel answers across people."),)
     return Table("goals", _("Programme goals"),
-                 _("Each goal compared with the result in this selection."), _("Goal"),
-                 (Column(_("Target")), *_grouped(data.groups, [_("Result"), _("Goal met")])),
-                 tuple(rows))
+                 _("Each goal measured from intake to exit, over its own period and unit."),
+                 _("Goal"), (Column(_("Target")), *_grouped(groups, [_("Result"), _("Goal met")])),
+                 tuple(rows), notes=notes)
 
 
 def funnel_table(data: Dashboard) -> Table:
@@ -339,7 +357,5 @@ def dashboard_tables(data: Dashboard) -> list[Table]:
     comparison = intake_comparison_table(data)
     if comparison is not None:
         found.append(comparison)
-    if data.goals:
-        found.append(goals_table(data))
     found.append(funnel_table(data))
     return found

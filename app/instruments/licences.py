@@ -24,13 +24,12 @@ Licensed file format (TOML, one language):
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .registry import InstrumentDefinitionError, _path_of
+from .registry import InstrumentDefinitionError, _path_of, read_toml
 from .schema import KEY_PATTERN, Instrument
 
 # Where the demo text is acceptable: everywhere except production.
@@ -85,10 +84,7 @@ def parse_licensed_wording(
     text: str, file: str, *, base: Instrument, language: str | None = None
 ) -> LicensedWording:
     """Validate a licensed file against the shipped definition `base`; errors name the field."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InstrumentDefinitionError(file, "", f"not valid TOML: {exc}") from exc
+    data = read_toml(text, file)
     if language is not None:
         data.setdefault("language", language)
         if data["language"] != language:

@@ -49,12 +49,21 @@ def _join(*parts: str) -> str:
     return ".".join(p for p in parts if p).replace(".[", "[")
 
 
-def parse_definition(text: str, file: str) -> Instrument:
-    """Validate one definition's TOML text; `file` is only used in error messages."""
+def read_toml(text: str, file: str) -> dict:
+    """The TOML text as data; InstrumentDefinitionError naming the file when it is not TOML.
+    Arrays or tables nested thousands deep exhaust the parser's recursion: that file is
+    refused too (an administrator's upload must never become a server error)."""
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InstrumentDefinitionError(file, "", f"not valid TOML: {exc}") from exc
+    except RecursionError as exc:
+        raise InstrumentDefinitionError(file, "", "not valid TOML: nested too deeply") from exc
+
+
+def parse_definition(text: str, file: str) -> Instrument:
+    """Validate one definition's TOML text; `file` is only used in error messages."""
+    data = read_toml(text, file)
     try:
         return Instrument.model_validate(data)
     except ValidationError as exc:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -11,17 +11,27 @@ from .base import utcnow
 
 
 class ProgrammeGoal(SQLModel, table=True):
-    """A goal such as '90 % experience increased KASAM', compared with results by gender."""
+    """A goal such as '90 % experience increased KASAM', for the organisation or one of its
+    units over a period, set by its administrators and measured by gender on the
+    evaluator's goals page. `target_value` is a percentage for the share measures and score
+    points for the mean change (`services.goals.Measure`)."""
 
     __tablename__ = "programme_goal"
 
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", ondelete="CASCADE",
+                                index=True, description="None: the whole organisation")
     title: str = Field(max_length=300)
     instrument_key: str = Field(max_length=40)
-    measure: str = Field(max_length=40, description="e.g. any_increase, reliable_improvement")
-    target: str | None = Field(default=None, max_length=40, description="item/subscale/total")
-    target_percent: float
+    measure: str = Field(max_length=40, description="a services.goals.Measure")
+    score_ref: str | None = Field(default=None, max_length=40,
+                                  description="item/subscale/total; None: the headline score")
+    target_value: float
+    # Pairs whose later assessment was completed in the period count (None: any time, for
+    # goals recorded before goals had periods).
+    period_start: date | None = None
+    period_end: date | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
 

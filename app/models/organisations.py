@@ -67,3 +67,9 @@ class Unit(SQLModel, table=True):
     def default_instrument_keys(self) -> list[str]:
         """The unit's default instrument set as a list of keys."""
         return [key for key in self.default_instruments.split(",") if key]
+
+    def in_plan_order(self, keys) -> list[str]:
+        """`keys` in the order the unit's plan puts them; keys outside it follow, as given.
+        Participants meet the questionnaires in this order, whoever chose them."""
+        planned = self.default_instrument_keys
+        return sorted(keys, key=lambda key: planned.index(key) if key in planned else len(planned))

@@ -24,7 +24,7 @@ answers in well under a second on PostgreSQL (bench/README.md).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import numpy as np
 from sqlalchemy import Float, String, and_, case, func, literal, null, or_, text, union_all
@@ -41,7 +41,6 @@ from ..models import (
     OccasionKind,
     Organisation,
     Participant,
-    ProgrammeGoal,
     Role,
     Storage,
     Unit,
@@ -53,7 +52,6 @@ from ..statistics.cohort import (
     YearCounts,
     area_table,
     funnel_table,
-    goal_result,
     level_table,
     map2020_columns,
     split_safe_share,
@@ -206,10 +204,10 @@ def comparable_versions(instrument: Instrument) -> list[int]:
 
 
 def occasion_scores(instrument: Instrument, kind: str):
-    """Stored scores of `instrument` (or a comparable version) at `kind`: participant, day
-    completed and the scores, one row per assessment."""
+    """Stored scores of `instrument` (or a comparable version) at `kind`: participant, when
+    completed (as a timestamp and as a day number) and the scores, one row per assessment."""
     return (
-        select(AssessmentScore.participant_id,
+        select(AssessmentScore.participant_id, AssessmentScore.completed_at,
                DayNumber(AssessmentScore.completed_at).label("day"), AssessmentScore.scores)
         .where(AssessmentScore.instrument_key == instrument.key,
                AssessmentScore.instrument_version.in_(comparable_versions(instrument)),
@@ -262,9 +260,11 @@ def _paired_headline(instrument: Instrument, earlier, later):
     return mean(earlier), mean(later)
 
 
-def _either(view: EvaluatorView, cohort: CohortFilter, instrument: Instrument, refs: list[str]):
+def scores_at_either(view: EvaluatorView, cohort: CohortFilter, instrument: Instrument,
+                     refs: list[str]):
     """One row per participant of the cohort with an assessment at either occasion compared:
-    gender and intake period (recoded), atom, days between the two (NULL unless both) and
+    gender and intake period (recoded), atom, unit, when the later assessment was completed
+    (programme goals count it in their period), days between the two (NULL unless both) and
     each reported score at both occasions (earlier scores only for pairs, except for level
     instruments, whose distributions at each occasion take everyone). A wheel's mean is the
     paired mean (`_paired_headline`)."""
@@ -285,6 +285,7 @@ def _either(view: EvaluatorView, cohort: CohortFilter, instrument: Instrument, r
         select(label_expression(view, "gender").label("gender"),
                label_expression(view, "period").label("year"),
                atom_expression(view).label("atom"),
+               Participant.unit_id, later.c.completed_at.label("later_at"),
                (later.c.day - earlier.c.day).label("days"),
                *[score(earlier, ref).label(f"before_{n}") for n, ref in enumerate(refs)],
                *[score(later, ref).label(f"after_{n}") for n, ref in enumerate(refs)])
@@ -341,7 +342,7 @@ def fetch_scores(session: Session, view: EvaluatorView, cohort: CohortFilter,
                  instrument: Instrument) -> CohortScores:
     """The cohort's scores at the two occasions compared, aggregated by the database.
 
-    From `_either`: per ref, how many participants of each (recoded) gender and intake
+    From `scores_at_either`: per ref, how many participants of each (recoded) gender and intake
     period, longest in the programme or not, had each (earlier, later) combination, with
     their days summed; per intake period × gender, how many had both assessments, with
     their days summed; and how many participants there are. Each figure leaves out the
@@ -353,7 +354,7 @@ def fetch_scores(session: Session, view: EvaluatorView, cohort: CohortFilter,
         session.exec(text("SET LOCAL jit = off"))
     refs = reported_refs(instrument)
     everyone = instrument.method.counts_levels
-    either = _either(view, cohort, instrument, refs)
+    either = scores_at_either(view, cohort, instrument, refs)
     unsafe = _unsafe_by_figure(either, refs, view.k, everyone)
     nothing, no_period = null().cast(Float), null().cast(String)
     counted = [] if everyone else [either.c.days.is_not(None)]
@@ -556,12 +557,6 @@ def _attrition(rows, k: int, *, moments: bool) -> Attrition:
 
 
 @dataclass
-class GoalReport:
-    goal: ProgrammeGoal
-    cells: dict
-
-
-@dataclass
 class Dashboard:
     """Everything the cohort page shows, already suppressed."""
 
@@ -577,7 +572,6 @@ class Dashboard:
     map2020: object | None  # intake → exit of instruments with means only
     attrition: Attrition
     funnel: object
-    goals: list[GoalReport] = field(default_factory=list)
     not_comparable: int = 0  # assessments of versions that cannot be pooled: left out
     health_offered: bool = False  # whether the organisation pools Health Wheel answers
 
@@ -585,32 +579,6 @@ class Dashboard:
     def reliable(self) -> bool:
         """Whether a reliable-change share is shown (instruments with reliability: KASAM)."""
         return bool(reliable_change_sd(self.instrument))
-
-
-def goals_of(session: Session, organisation_id: int) -> list[ProgrammeGoal]:
-    """The organisation's programme goals in the order they were recorded."""
-    return list(session.exec(select(ProgrammeGoal).where(
-        ProgrammeGoal.organisation_id == organisation_id).order_by(ProgrammeGoal.id)).all())
-
-
-def goal_reports(session: Session, cohort: CohortFilter, threshold: int, scores_of,
-                 groups: list[str]) -> list[GoalReport]:
-    """Each programme goal of the organisation against the cohort's result, by gender."""
-    reports = []
-    offered = {i.key for i in statistics_instruments(session, cohort.organisation_id)}
-    for goal in goals_of(session, cohort.organisation_id):
-        if goal.instrument_key not in offered:
-            continue  # unknown, or Health Wheel statistics the organisation did not choose
-        instrument = instruments.latest(goal.instrument_key)
-        scores = scores_of(instrument)
-        ref = goal.target or instrument.method.headline_ref
-        if ref not in scores.pairs:
-            continue
-        s_diff = reliable_change_sd(instrument).get(ref) if goal.measure == "reliable_improvement" else None
-        cells = goal_result(scores.pairs[ref], groups, target_percent=goal.target_percent,
-                            threshold=threshold, s_diff=s_diff, rci_threshold=RCI_THRESHOLD)
-        reports.append(GoalReport(goal, cells))
-    return reports
 
 
 def dashboard(session: Session, cohort: CohortFilter, threshold: int,
@@ -623,14 +591,7 @@ def dashboard(session: Session, cohort: CohortFilter, threshold: int,
         raise HealthStatisticsNotChosen()
     view = view or view_of(session, cohort.organisation_id, threshold)
     groups = view.labels("gender")
-    cache: dict[str, CohortScores] = {}
-
-    def scores_of(which: Instrument) -> CohortScores:
-        if which.key not in cache:
-            cache[which.key] = fetch_scores(session, view, cohort, which)
-        return cache[which.key]
-
-    scores = scores_of(instrument)
+    scores = fetch_scores(session, view, cohort, instrument)
     refs = reported_refs(instrument)
     rows = area_table(scores, refs, threshold, groups, reliable_change_sd(instrument),
                       RCI_THRESHOLD)
@@ -652,7 +613,6 @@ def dashboard(session: Session, cohort: CohortFilter, threshold: int,
         map2020=map2020,
         attrition=attrition_of(session, view, cohort, instrument),
         funnel=funnel_table(funnel_counts(session, view, cohort), threshold),
-        goals=goal_reports(session, cohort, threshold, scores_of, groups),
         not_comparable=not_comparable_count(session, view, cohort, instrument),
         health_offered=health_offered,
     )

@@ -26,6 +26,7 @@ from ..models import (
     OccasionKind,
     Participant,
     Storage,
+    Unit,
     utcnow,
 )
 from ..models.invitations import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH, new_short_code
@@ -142,13 +143,15 @@ def issue(
 def _new_invitation(session: Session, *, participant: Participant, occasion_kind: str,
                     instrument_keys: Sequence[str], created_by_id: int | None, mode: str,
                     valid_days: int, environment: str) -> Invitation:
-    """Check, add and audit a new invitation; the calling use case commits."""
+    """Check, add and audit a new invitation, its questionnaires in the unit's order (the
+    participant meets them so, whoever ticked them); the calling use case commits."""
     if mode not in set(AssessmentMode):
         raise CannotInvite(N_("Unknown way of answering %(mode)s."), mode=mode)
     if not 1 <= valid_days <= 90:
         raise CannotInvite(N_("An invitation is valid for 1 to 90 days."))
     occasion = _occasion(session, participant, occasion_kind)
     keys = check_instruments(session, instrument_keys, environment=environment)
+    keys = session.get(Unit, participant.unit_id).in_plan_order(keys)
     _check_not_complete(session, occasion, keys)
     for _attempt in range(5):
         invitation = Invitation(

@@ -12,7 +12,6 @@ from dataclasses import asdict, dataclass, fields
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from .. import instruments
 from ..languages import BY_CODE, DEFAULT_LANGUAGE, LANGUAGES
 from ..models import Organisation, Unit
 from ..models.organisations import DEFAULT_INSTRUMENTS
@@ -20,6 +19,7 @@ from ..statistics.disclosure import MINIMUM_K
 from . import audit
 from .errors import N_, DomainError
 from .transactions import savepoint
+from .unit_plans import UnitPlan, check_plan
 
 # Shorter than half a year would purge people before their follow-up after exit is answered;
 # longer than ten years is no longer "as long as the programme needs it".
@@ -30,10 +30,6 @@ NAME_LENGTH, CONTACT_LENGTH = 200, 300  # the columns' lengths
 
 class UnknownOrganisation(LookupError):
     """No organisation has that name."""
-
-
-class InvalidUnitPlan(ValueError):
-    """A unit plan with an unknown instrument or an impossible interval."""
 
 
 def find_organisation(session: Session, name: str) -> Organisation:
@@ -268,11 +264,8 @@ def create_unit(
 ) -> Unit:
     """A unit with its plan: when occasions fall due and which instruments it invites to."""
     keys = instrument_keys or DEFAULT_INSTRUMENTS.split(",")
-    unknown = set(keys) - set(instruments.registry().keys())
-    if unknown:
-        raise InvalidUnitPlan(f"unknown instruments: {', '.join(sorted(unknown))}")
-    if not 0 < midway_after_months < exit_after_months or follow_up_after_days < 0:
-        raise InvalidUnitPlan("midway must come after intake and before exit")
+    check_plan(UnitPlan(tuple(keys), midway_after_months, exit_after_months,
+                        follow_up_after_days))
     unit = Unit(organisation_id=organisation.id, name=name, midway_after_months=midway_after_months,
                 exit_after_months=exit_after_months, follow_up_after_days=follow_up_after_days,
                 default_instruments=",".join(keys))

@@ -12,7 +12,7 @@ rendered or charted.
 """
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -272,14 +272,21 @@ def funnel_table(counts: Mapping[str, Sequence[int]], threshold: int) -> FunnelT
 
 @dataclass(frozen=True)
 class GoalCell:
-    result: Share
+    """A goal's result in one group: a share of the pairs (`result`, with its interval) or a
+    mean change (`mean`, over `n` pairs), and whether it reaches the target."""
+
+    n: int
     met: bool
+    result: Share | None = None
+    mean: float | None = None
 
 
-def goal_result(pairs: PairCounts, groups: Sequence[str] = GENDERS, *, target_percent: float,
-                threshold: int, s_diff: float | None = None,
-                rci_threshold: float = 1.96) -> dict[str, GoalCell | None]:
-    """Share with any increase (or, given `s_diff`, reliable improvement) vs the goal, by group."""
+def goal_result(pairs: PairCounts, groups: Sequence[str] = GENDERS, *, target: float,
+                threshold: int, hit: Callable[[np.ndarray], np.ndarray] | None = None
+                ) -> dict[str, GoalCell | None]:
+    """A goal against the pairs, by group (small groups suppressed as a line with "all" as
+    the total): with `hit`, the share of pairs whose change (later − earlier) it accepts,
+    against a target in percent; without, the mean change against a target in points."""
     hidden = _hidden_by_group(pairs, threshold, groups)
     result: dict[str, GoalCell | None] = {}
     for group in (*groups, ALL):
@@ -287,10 +294,15 @@ def goal_result(pairs: PairCounts, groups: Sequence[str] = GENDERS, *, target_pe
             result[group] = None
             continue
         keep = pairs.complete(group)
-        diff = pairs.after[keep] - pairs.before[keep]
-        hits = diff / s_diff > rci_threshold if s_diff else diff > 0
-        achieved = share(int(pairs.n[keep][hits].sum()), int(pairs.n[keep].sum()))
-        result[group] = GoalCell(achieved, 100 * (achieved.proportion or 0) >= target_percent)
+        n, diff = pairs.n[keep], pairs.after[keep] - pairs.before[keep]
+        total = int(n.sum())
+        if hit is None:
+            mean = float((n * diff).sum() / total) if total else None
+            result[group] = GoalCell(total, mean is not None and mean >= target, mean=mean)
+        else:
+            achieved = share(int(n[hit(diff)].sum()), total)
+            result[group] = GoalCell(total, 100 * (achieved.proportion or 0) >= target,
+                                     result=achieved)
     return result
 
 

@@ -2,9 +2,9 @@
 import pytest
 
 from app import instruments
-from app.charts.cohort import means_figure, score_range
+from app.charts.cohort import means_figure
 from app.statistics.paired import summarise_pairs
-from app.statistics.refs import MEAN_OF_ITEMS, TOTAL
+from app.statistics.refs import MEAN_OF_ITEMS, TOTAL, score_range
 
 
 @pytest.mark.parametrize(("key", "ref", "expected"), [
