@@ -8,4 +8,4 @@ from ..security import guard_blueprint
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 guard_blueprint(bp, Role.ADMIN, Role.UNIT_ADMIN)
 
-from . import routes  # noqa: F401  (routes register on bp)
+from . import reminders, routes  # noqa: F401  (routes register on bp)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from ..choices import as_choices
 from ..validators import plausible_date
@@ -40,3 +40,17 @@ class AuditFilterForm(FlaskForm):
         """The field's value if it validated and was given, else None."""
         field = self[name]
         return None if field.errors or field.data in (None, ANY) else field.data
+
+
+def _days(label):
+    return IntegerField(label, validators=[Optional(), NumberRange(min=1, max=60)])
+
+
+class ReminderRulesForm(FlaskForm):
+    """A unit's reminder rules: days per rule (empty: off) and the most per invitation."""
+
+    not_opened_days = _days(_l("Not opened after (days)"))
+    not_finished_days = _days(_l("Started but not finished after (days)"))
+    due_soon_days = _days(_l("Occasion due in (days)"))
+    max_per_invitation = IntegerField(_l("At most this many reminders per invitation"), default=2,
+                                      validators=[InputRequired(), NumberRange(min=0, max=5)])
