@@ -122,7 +122,7 @@ def check_reachable(participant: Participant, channel: str, channels: frozenset[
 def enqueue(session: Session, *, participant: Participant, invitation: Invitation,
             occasion_kind: str, channel: str, channels: frozenset[str], links: Links,
             purpose: str = MessagePurpose.INVITATION, rule: str | None = None,
-            created_by_id: int | None = None) -> OutboxMessage:
+            created_by_id: int | None = None, now: datetime | None = None) -> OutboxMessage:
     """Add a message for `invitation` to the session; the calling use case commits it with
     its own work (that is the point of an outbox). Raises CannotMessage."""
     recipient = check_reachable(participant, channel, channels)
@@ -134,6 +134,7 @@ def enqueue(session: Session, *, participant: Participant, invitation: Invitatio
         purpose=str(purpose), reminder_rule=rule, channel=channel, recipient=recipient,
         subject=text.subject, body=text.body, created_by_id=created_by_id,
         dedupe_key=f"reminder:{invitation.id}:{rule}" if rule else None)
+    message.created_at = message.next_attempt_at = now or utcnow()
     session.add(message)
     return message
 

@@ -179,7 +179,7 @@ def queue_due(session: Session, *, links: Links, channels: frozenset[str],
                 enqueue(session, participant=participant, invitation=invitation,
                         occasion_kind=occasion.kind, channel=_channel(participant, sent),
                         channels=channels, links=links, purpose=MessagePurpose.REMINDER,
-                        rule=rule.value)
+                        rule=rule.value, now=now)
                 session.flush()
         except CannotMessage:
             report.no_contact += 1
