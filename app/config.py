@@ -213,6 +213,10 @@ def _check_messaging(settings: Settings) -> None:
             parts.port  # noqa: B018  (a port that is not a number raises here)
         except ValueError:
             raise ConfigurationError("STEGVIS_SMTP_URL has a port that is not a number.") from None
+        if not settings.smtp_url.isascii():
+            raise ConfigurationError(
+                "STEGVIS_SMTP_URL must be ASCII: write other characters of the user or password "
+                "%-escaped (ö is %C3%B6), and SMTP sign-in takes ASCII passwords only.")
         if not settings.mail_from or "@" not in parseaddr(settings.mail_from)[1]:
             raise ConfigurationError(
                 "STEGVIS_SMTP_URL needs STEGVIS_MAIL_FROM, the sender address, "

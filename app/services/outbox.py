@@ -242,6 +242,10 @@ def _send_one(session: Session, message: OutboxMessage, transport: Transport | N
     except DeliveryFailure as failure:
         _failed(session, message, str(failure)[:500], failure.permanent, now, report)
         return
+    except Exception as surprise:  # noqa: BLE001  (a transport's bug must not stop the pass)
+        _failed(session, message, f"{type(surprise).__name__}: {surprise}"[:500], False, now,
+                report)
+        return
     _finish(session, message, status=MessageStatus.SENT.value, sent_at=now, last_error=None,
             provider_reference=(reference or None) and reference[:100])
     report.sent += 1
