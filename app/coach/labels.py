@@ -41,7 +41,7 @@ SKIPPED_LABELS = {
     "no_contact": _l("No mobile number or e-mail for that way of sending"),
     "opted_out": _l("Asked not to get messages"),
     "complete": _l("Already answered at that occasion"),
-    "nothing_due": _l("No occasion due"),
+    "nothing_due": _l("Nothing due now (already answered, or not yet time)"),
     "not_found": _l("Not in your units"),
     "cannot_invite": _l("The invitation could not be made"),
 }

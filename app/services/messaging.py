@@ -153,9 +153,9 @@ def _open_invitation(session: Session, participant_id: int, occasion_id: int) ->
 
 
 def _invite_one(session: Session, row: caseload.CaseloadRow, channel: str, sending: Sending,
-                staff_id: int | None, ip: str | None, summary: BulkSummary) -> None:
+                today: date, staff_id: int | None, ip: str | None, summary: BulkSummary) -> None:
     due = row.next_due
-    if due is None:
+    if due is None or not row.is_due(today):  # answered since the list was shown, or not yet
         summary.skip(Skipped.NOTHING_DUE, row.code)
         return
     participant = session.get(Participant, row.participant_id)
@@ -183,7 +183,8 @@ def _invite_one(session: Session, row: caseload.CaseloadRow, channel: str, sendi
 def invite_due(session: Session, *, unit_ids: Sequence[int], participant_ids: Iterable[int],
                channel: str, sending: Sending, today: date, staff_id: int | None = None,
                ip: str | None = None) -> BulkSummary:
-    """Invite each chosen participant to their next due occasion (the unit's default
+    """Invite each chosen participant to their next occasion if it is due (overdue or within
+    the due list's window; the unit's default
     questionnaires; an open invitation for it is sent again rather than a new one made) and
     queue the message, all in one transaction; say who got one and who did not, and why.
     Ids outside `unit_ids` count as not found."""
@@ -196,7 +197,7 @@ def invite_due(session: Session, *, unit_ids: Sequence[int], participant_ids: It
         if row is None:
             summary.skip(Skipped.NOT_FOUND, f"#{participant_id}")
             continue
-        _invite_one(session, row, channel, sending, staff_id, ip, summary)
+        _invite_one(session, row, channel, sending, today, staff_id, ip, summary)
     audit.record(session, action="invitations.bulk_sent", staff_id=staff_id, ip=ip,
                  details={"channel": channel, **summary.counts()})
     session.commit()
