@@ -242,7 +242,7 @@ def _send_one(session: Session, message: OutboxMessage, transport: Transport | N
     except DeliveryFailure as failure:
         _failed(session, message, str(failure)[:500], failure.permanent, now, report)
         return
-    except Exception as surprise:  # noqa: BLE001  (a transport's bug must not stop the pass)
+    except Exception as surprise:  # a transport's bug must not stop the pass
         _failed(session, message, f"{type(surprise).__name__}: {surprise}"[:500], False, now,
                 report)
         return

@@ -81,7 +81,7 @@ def test_bulk_from_the_due_list_queues_what_it_can_and_says_why_not_for_the_rest
         client, session, login_as, app):
     unit, _coach_user = _coach(session, login_as)
     today = date.today()
-    due = dict(intake_date=today - timedelta(days=1))
+    due = {"intake_date": today - timedelta(days=1)}
     ready = reachable_person(session, unit, **due)
     mail_only = reachable_person(session, unit, mobile=None, email="bo@example.org", **due)
     silent = reachable_person(session, unit, mobile=None, email=None, **due)

@@ -15,6 +15,7 @@ import subprocess
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -121,10 +122,10 @@ def test_a_server_that_cannot_be_reached_is_a_temporary_failure(certificate):
 class FakeElks(BaseHTTPRequestHandler):
     """46elks as documented: answers 200 with JSON carrying the SMS's id."""
 
-    requests: list[dict] = []
+    requests: ClassVar[list[dict]] = []
     status = 200
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         length = int(self.headers["Content-Length"])
         body = self.rfile.read(length).decode()
         type(self).requests.append({"path": self.path, "auth": self.headers["Authorization"],
