@@ -72,6 +72,7 @@ from .disclosure import (
     view_of,
 )
 from .errors import N_, DomainError
+from .responses import OccasionResponse, occasion_responses
 
 DEFAULT_INSTRUMENT = "work_wheel"
 HEALTH_WHEEL = "health_wheel"
@@ -570,6 +571,7 @@ class Dashboard:
     goals: list[GoalReport] = field(default_factory=list)
     not_comparable: int = 0  # assessments of versions that cannot be pooled: left out
     health_offered: bool = False  # whether the organisation pools Health Wheel answers
+    responses: list[OccasionResponse] = field(default_factory=list)  # per occasion, reminders
 
     @property
     def reliable(self) -> bool:
@@ -647,6 +649,7 @@ def dashboard(session: Session, cohort: CohortFilter, threshold: int,
         goals=goal_reports(session, cohort, threshold, scores_of, groups),
         not_comparable=not_comparable_count(session, view, cohort, instrument),
         health_offered=health_offered,
+        responses=occasion_responses(session, view, cohort.chosen()),
     )
 
 
