@@ -36,7 +36,9 @@ def test_response_rate_and_reminders_per_occasion_after_disclosure_control(sessi
     _reminder(session, people[12], status="failed")  # never reached anyone: not counted
     session.commit()
     view = view_of(session, unit.organisation_id, 5)
-    intake, midway, exit_, follow_up = occasion_responses(session, view, {}, today=date(2025, 3, 1))
+    responses = occasion_responses(session, view, {}, today=date(2025, 3, 1))
+    assert [r.kind for r in responses] == ["intake", "midway", "exit", "follow_up"]
+    intake, midway = responses[:2]
     assert (intake.kind, intake.eligible, intake.answered.k, intake.answered.n) == ("intake", 15, 10, 15)
     assert (intake.reminded, intake.reminders) == (6, 7)
     assert midway.eligible == 0 and midway.answered.proportion is None  # not yet due
