@@ -140,7 +140,7 @@ class ConsoleTransport:
     def send(self, message: Outgoing) -> str | None:
         out = self.stream or sys.stdout
         print(f"--- {message.channel} to {message.recipient} (message {message.id})", file=out)
-        if message.subject:
+        if message.channel == "email":
             print(f"Subject: {message.subject}", file=out)
         print(message.body, file=out, flush=True)
         return f"console-{message.id}"

@@ -38,6 +38,7 @@ LINK_LINE = N_("Open the link: %(link)s")
 CODE_LINE = N_("Or go to %(address)s and type the code %(code)s.")
 UNTIL_LINE = N_("The link works until %(date)s.")
 OPT_OUT_LINE = N_("No more messages?")
+SAME_LINK_LINE = N_("The link and the code are above.")
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,12 @@ def _in(language: str, msgid: str, **values) -> str:
     return catalog(language).ugettext(msgid) % values if values else catalog(language).ugettext(msgid)
 
 
-def _block(language: str, opening: str, invitation: Invitation, links: Links) -> str:
+def _block(language: str, opening: str, invitation: Invitation, links: Links,
+           *, repeat: bool = False) -> str:
+    """One language's part; a repeat (easy Swedish after another language) points up to the
+    link and code instead of writing them again, so an SMS stays short."""
+    if repeat:
+        return "\n".join([_in(language, opening), _in(language, SAME_LINK_LINE)])
     code = f"{invitation.short_code[:4]} {invitation.short_code[4:]}"
     return "\n".join([
         _in(language, opening),
@@ -92,7 +98,8 @@ def compose(*, invitation: Invitation, participant_id: int, language: str, purpo
     opt-out link at the end (a signed link: no sign-in needed to use it)."""
     opening = OPENINGS[ReminderRule(rule) if rule else MessagePurpose(purpose)]
     languages = [language] if language == EASY_SWEDISH else [language, EASY_SWEDISH]
-    blocks = [_block(each, opening, invitation, links) for each in languages]
+    blocks = [_block(each, opening, invitation, links, repeat=position > 0)
+              for position, each in enumerate(languages)]
     opt_out = " / ".join(dict.fromkeys(_in(each, OPT_OUT_LINE) for each in languages))
     blocks.append(f"{opt_out} {links.opt_out(participant_id)}")
     subject = " / ".join(dict.fromkeys(_in(each, SUBJECTS[MessagePurpose(purpose)])

@@ -60,9 +60,9 @@ def test_a_message_to_an_arabic_speaker_is_in_arabic_then_in_easy_swedish(app, s
     person = reachable_person(session, preferred_language="ar")
     message = messaging.send_invitation(session, invitation=invite(session, person),
                                         channel="sms", sending=sending_for(app))
-    arabic, swedish = message.body.index("افتح"), message.body.index("Öppna länken")
-    assert arabic < swedish
-    assert message.body.count("/stopp/") == 1
+    arabic, swedish = message.body.index("افتح"), message.body.index("Nu är det dags")
+    assert arabic < swedish and "Länken och koden står ovanför." in message.body
+    assert message.body.count("/i/") == 1 and message.body.count("/stopp/") == 1
 
 
 def test_delivery_sends_each_message_once_and_records_it(app, session):
