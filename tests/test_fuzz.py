@@ -27,7 +27,7 @@ from app import instruments
 from app.db import engine_of
 from app.models import AuditEvent
 from app.services import goals, invitations
-from app.tokens import invitation_token
+from app.tokens import invitation_token, opt_out_token
 
 from . import factories
 
@@ -114,7 +114,8 @@ def world(app, session):
     paths = {"participant_id": people[1].id, "invitation_id": invitation.id,
              "goal_id": goal.id, "token": token, "key": "work_wheel",
              "item_key": wheel.items[0].key, "version": "1", "name": "plotly.min.js",
-             "filename": "css/app.css"}
+             "filename": "css/app.css", "unit_id": unit.id,
+             "stop_token": opt_out_token(people[1].id, secret=app.secret_key)}
     return {"staff": staff, "paths": paths, "token": token}
 
 
