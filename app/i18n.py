@@ -1,11 +1,11 @@
-"""The languages Stegvis speaks, as data, and how a request's language is chosen.
+"""Which of the known languages (`app.languages`) a request may speak, and how it is chosen.
 
-English is the msgid language; `sv` is easy-to-read Swedish (lättläst). A language is offered
-to people once its catalog exists under translations/, so adding Somali is adding a catalog.
+A language is offered once its compiled catalog exists under translations/, so adding Somali is
+adding a catalog. On a participant's pages only the languages their organisation offers are
+(`g.participant_languages`, set when the invitation is loaded; Swedish always among them).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -15,45 +15,20 @@ from flask_login import current_user
 
 from .instruments import Instrument
 from .instruments.texts import localized
+from .languages import BY_CODE, DEFAULT_LANGUAGE, LANGUAGES, SOURCE_LANGUAGE, Language
 from .services.errors import DomainError
-
-
-@dataclass(frozen=True)
-class Language:
-    """A language as people choose it: named in its own script, with direction and voice tag."""
-
-    code: str  # gettext locale code, e.g. fa_AF
-    native_name: str
-    direction: str  # "ltr" or "rtl"
-    speech_tag: str  # BCP 47 tag for the browser's speech synthesis
-
-    @property
-    def html_lang(self) -> str:
-        """The BCP 47 tag for `<html lang>` (gettext's fa_AF is fa-AF there)."""
-        return self.code.replace("_", "-")
-
-
-LANGUAGES: tuple[Language, ...] = (
-    Language("sv", "Svenska", "ltr", "sv-SE"),
-    Language("en", "English", "ltr", "en-GB"),
-    Language("ar", "العربية", "rtl", "ar"),
-    Language("fa_AF", "دری", "rtl", "fa-AF"),
-    Language("so", "Soomaali", "ltr", "so-SO"),
-    Language("ti", "ትግርኛ", "ltr", "ti-ER"),
-    Language("uk", "Українська", "ltr", "uk-UA"),
-)
-BY_CODE = {language.code: language for language in LANGUAGES}
-SOURCE_LANGUAGE = "en"
-DEFAULT_LANGUAGE = "sv"
 
 
 @cache
 def _catalog_exists(directory: str, code: str) -> bool:
-    return (Path(directory) / code / "LC_MESSAGES" / "messages.po").exists()
+    # The compiled catalog, which is what Flask-Babel serves: a language offered without one
+    # would show English under its own lang and dir.
+    return (Path(directory) / code / "LC_MESSAGES" / "messages.mo").exists()
 
 
-def offered_languages() -> list[Language]:
-    """Languages with a catalog (plus the source language), in the order people see them."""
+def catalog_languages() -> list[Language]:
+    """Languages with a compiled catalog (plus the source language), in the order people see
+    them: what an organisation can choose to offer its participants."""
     directory = current_app.config["BABEL_TRANSLATION_DIRECTORIES"]
     return [
         language
@@ -62,9 +37,26 @@ def offered_languages() -> list[Language]:
     ]
 
 
+def offered_languages() -> list[Language]:
+    """The languages this request may be in: those with a catalog, and on a participant's
+    pages only those their organisation offers (picker and negotiation alike)."""
+    allowed = g.get("participant_languages")
+    return [language for language in catalog_languages()
+            if allowed is None or language.code in allowed]
+
+
 def language(code: str | None) -> Language:
     """The Language for `code`, falling back to Swedish for anything unknown."""
     return BY_CODE.get(code or "", BY_CODE[DEFAULT_LANGUAGE])
+
+
+def served_language(code: str | None) -> Language:
+    """The language a page for someone who chose `code` is written in: theirs once it has a
+    catalog, else the source language that gettext falls back to, so `lang` and `dir` always
+    match the words (never English laid out right to left)."""
+    chosen = BY_CODE.get(code or "")
+    offered = {language.code for language in offered_languages()}
+    return chosen if chosen and chosen.code in offered else BY_CODE[SOURCE_LANGUAGE]
 
 
 def select_locale() -> str:

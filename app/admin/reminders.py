@@ -8,15 +8,14 @@ from flask_login import current_user
 from ..db import get_session
 from ..i18n import message_of
 from ..security import request_actor
-from ..services import reminders
+from ..services import administration, reminders
 from . import bp
 from .forms import ReminderRulesForm
 
 
 def _unit_for(db, unit_id: int):
-    """The unit if the signed-in user may set its rules; otherwise 404."""
-    unit = next((u for u in reminders.editable_units(db, staff=current_user.staff)
-                 if u.id == unit_id), None)
+    """The unit if the signed-in user administers it; otherwise 404."""
+    unit = administration.unit(db, current_user.staff, unit_id)
     if unit is None:
         abort(404)
     return unit

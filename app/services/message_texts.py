@@ -13,12 +13,11 @@ from functools import lru_cache
 
 from babel.support import NullTranslations, Translations
 
-from ..config import PROJECT_ROOT
+from ..config import translations_directory
 from ..models import Invitation, MessagePurpose, ReminderRule
 from ..tokens import invitation_token, opt_out_token
 from .errors import N_
 
-TRANSLATIONS = PROJECT_ROOT / "translations"
 EASY_SWEDISH = "sv"
 
 SUBJECTS = {
@@ -70,7 +69,7 @@ class Text:
 @lru_cache(maxsize=16)
 def catalog(language: str) -> Translations | NullTranslations:
     """The app's catalog for `language`; English (the source) where there is none."""
-    return Translations.load(str(TRANSLATIONS), [language])
+    return Translations.load(str(translations_directory()), [language])
 
 
 def _in(language: str, msgid: str, **values) -> str:

@@ -25,16 +25,14 @@ from ..models import (
     Participant,
     ReminderRule,
     ReminderRules,
-    Role,
     StaffUser,
     Unit,
     utcnow,
 )
-from . import audit
+from . import administration, audit
 from .errors import N_, DomainError
 from .message_texts import Links
 from .outbox import SWEDISH_TIME, CannotMessage, enqueue, has_left, in_sending_hours
-from .staff import unit_ids_of
 from .transactions import savepoint
 
 MAX_DAYS = 60
@@ -195,9 +193,8 @@ def queue_due(session: Session, *, links: Links, channels: frozenset[str],
 
 
 def editable_units(session: Session, *, staff: StaffUser) -> list[Unit]:
-    """The units whose rules `staff` may set: an admin every unit of their organisation, a
-    unit admin their own units."""
-    query = select(Unit).where(Unit.organisation_id == staff.organisation_id).order_by(Unit.name)
-    if staff.role != Role.ADMIN:
-        query = query.where(Unit.id.in_(unit_ids_of(session, staff)))
-    return list(session.exec(query).all())
+    """The units whose rules `staff` may set: those of the organisations they administer
+    (`services.administration`: a unit admin their own, an admin every one)."""
+    organisation_ids = [o.id for o in administration.organisations(session, staff)]
+    return list(session.exec(select(Unit).where(Unit.organisation_id.in_(organisation_ids))
+                             .order_by(Unit.name)).all())

@@ -134,13 +134,14 @@ def test_the_opt_out_page_asks_then_stops_messages_without_signing_in(client, se
     assert client.get("/stopp/not-a-token").status_code == 404
 
 
-def test_a_unit_admin_sets_the_reminder_rules_of_their_unit_only(client, session, login_as):
+def test_a_unit_admin_sets_the_reminder_rules_of_their_organisations_units_only(client, session, login_as):
     unit = factories.make_unit(session)
     sibling = factories.make_unit(session, organisation_id=unit.organisation_id)
+    elsewhere = factories.make_unit(session)  # another organisation
     login_as("unit_admin", units=[unit])
     listing = client.get("/admin/reminders").get_data(as_text=True)
-    assert unit.name in listing and sibling.name not in listing
-    assert client.get(f"/admin/units/{sibling.id}/reminders").status_code == 404
+    assert unit.name in listing and sibling.name in listing and elsewhere.name not in listing
+    assert client.get(f"/admin/units/{elsewhere.id}/reminders").status_code == 404
     bad = client.post(f"/admin/units/{unit.id}/reminders",
                       data={"not_opened_days": "0", "max_per_invitation": "2"})
     assert bad.status_code == 200 and session.get(ReminderRules, unit.id) is None

@@ -1,16 +1,16 @@
 """Reach participants by SMS and e-mail: their optional contact details and opt-out, the
 transactional outbox of messages, and each unit's reminder rules.
 
-Revision ID: 0008_messages
-Revises: 0007_privacy_lifecycle
+Revision ID: 0010_messages
+Revises: 0009_organisation_settings
 Create Date: 2026-12-02 10:26:08.922405
 """
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-revision = "0008_messages"
-down_revision = "0007_privacy_lifecycle"
+revision = "0010_messages"
+down_revision = "0009_organisation_settings"
 branch_labels = None
 depends_on = None
 
