@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,6 +19,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-not-secret"
 DEV_BASE_URL = "http://127.0.0.1:5000"  # where `make run` serves
 ENVIRONMENTS = ("development", "production")
+ELKS_API_URL = "https://api.46elks.com/a1/sms"
+SMS_PROVIDERS = ("46elks", "console")
 # Compiled catalogs: beside the .po files in a source checkout (`make compile-catalogs`),
 # inside the package in a built wheel (compile_catalogs.py, the build step).
 SOURCE_TRANSLATIONS = PROJECT_ROOT / "translations"
@@ -69,6 +72,14 @@ class Settings:
     argon2_parallelism: int = HashCost.parallelism
     log_format: str = "text"  # "json": one JSON object per line, for log shippers
     audit_ip_days: int = 90  # `flask purge` blanks audit events' IP addresses older than this
+    # Messages to participants (app/transports.py). Unset in development: printed (console).
+    smtp_url: str | None = None  # smtp://user:pass@host:587 (STARTTLS) or smtps://…:465
+    mail_from: str | None = None
+    sms_provider: str | None = None  # "46elks" or "console"
+    sms_api_url: str = ELKS_API_URL
+    sms_api_username: str | None = None
+    sms_api_password: str | None = None
+    sms_from: str = "Stegvis"
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -96,6 +107,13 @@ class Settings:
                                              HashCost.parallelism, 1),
             log_format=env.get("STEGVIS_LOG_FORMAT", "text").strip().lower() or "text",
             audit_ip_days=max(1, int(env.get("STEGVIS_AUDIT_IP_DAYS", "90"))),
+            smtp_url=env.get("STEGVIS_SMTP_URL") or None,
+            mail_from=env.get("STEGVIS_MAIL_FROM") or None,
+            sms_provider=(env.get("STEGVIS_SMS_PROVIDER") or "").strip().lower() or None,
+            sms_api_url=env.get("STEGVIS_SMS_API_URL") or ELKS_API_URL,
+            sms_api_username=env.get("STEGVIS_SMS_API_USERNAME") or None,
+            sms_api_password=env.get("STEGVIS_SMS_API_PASSWORD") or None,
+            sms_from=env.get("STEGVIS_SMS_FROM") or "Stegvis",
         )
 
     @property
@@ -109,6 +127,7 @@ class Settings:
             raise ConfigurationError(
                 f"STEGVIS_ENV must be 'production' or 'development' (exactly), not {self.env!r}.")
         _check_base_url(self.base_url)
+        _check_messaging(self)
         if self.env == "development":
             return
         if not self.secret_key or self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
@@ -134,6 +153,16 @@ class Settings:
                 f"STEGVIS_ARGON2_MEMORY_KIB >= {floor.memory_kib} (leave them unset for the defaults)."
             )
 
+    @property
+    def messaging(self) -> dict:
+        """The message transports' settings (app/transports.py): e-mail by SMTP, or printed on
+        a development machine; SMS by 46elks, printed, or (None) not at all."""
+        console = "console" if self.env == "development" else None
+        return {"mail": "smtp" if self.smtp_url else console, "smtp_url": self.smtp_url,
+                "mail_from": self.mail_from, "sms": self.sms_provider or console,
+                "sms_api_url": self.sms_api_url, "sms_api_username": self.sms_api_username,
+                "sms_api_password": self.sms_api_password, "sms_from": self.sms_from}
+
     def flask_config(self, instance_path: str) -> dict:
         """The Flask config keys these settings become."""
         url = self.database_url or f"sqlite:///{Path(instance_path) / 'stegvis.sqlite'}"
@@ -155,6 +184,7 @@ class Settings:
             "REMEMBER_COOKIE_SECURE": self.secure_cookies,
             "LOG_FORMAT": self.log_format,
             "AUDIT_IP_DAYS": self.audit_ip_days,
+            "MESSAGING": self.messaging,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "BABEL_TRANSLATION_DIRECTORIES": str(translations_directory()),
@@ -178,6 +208,56 @@ def _check_base_url(url: str | None) -> None:
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise ConfigurationError(
             f"STEGVIS_BASE_URL must be an address like https://stegvis.example.se, not {url!r}.")
+
+
+def _check_messaging(settings: Settings) -> None:
+    """The message transports' settings, each problem named with its variable."""
+    if settings.smtp_url is not None:
+        parts = urlsplit(settings.smtp_url)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ConfigurationError(
+                "STEGVIS_SMTP_URL must look like smtp://user:password@mail.example.se:587 "
+                "(STARTTLS) or smtps://user:password@mail.example.se:465.")
+        try:
+            parts.port  # noqa: B018  (a port that is not a number raises here)
+        except ValueError:
+            raise ConfigurationError("STEGVIS_SMTP_URL has a port that is not a number.") from None
+        if not settings.smtp_url.isascii():
+            raise ConfigurationError(
+                "STEGVIS_SMTP_URL must be ASCII: write other characters of the user or password "
+                "%-escaped (ö is %C3%B6), and SMTP sign-in takes ASCII passwords only.")
+        if not settings.mail_from or "@" not in parseaddr(settings.mail_from)[1]:
+            raise ConfigurationError(
+                "STEGVIS_SMTP_URL needs STEGVIS_MAIL_FROM, the sender address, "
+                "e.g. 'Stegvis <stegvis@kommun.se>'.")
+    provider = settings.sms_provider
+    if provider is not None and provider not in SMS_PROVIDERS:
+        raise ConfigurationError(
+            f"STEGVIS_SMS_PROVIDER must be one of {', '.join(SMS_PROVIDERS)}, not {provider!r}.")
+    if provider == "console" and settings.env == "production":
+        raise ConfigurationError(
+            "STEGVIS_SMS_PROVIDER=console prints messages (numbers, links) to the log; it is for "
+            "development only.")
+    if provider == "46elks":
+        _check_elks(settings)
+
+
+def _check_elks(settings: Settings) -> None:
+    if not settings.sms_api_username or not settings.sms_api_password:
+        raise ConfigurationError(
+            "STEGVIS_SMS_PROVIDER=46elks needs STEGVIS_SMS_API_USERNAME and "
+            "STEGVIS_SMS_API_PASSWORD (the API credentials from the 46elks dashboard).")
+    url = urlsplit(settings.sms_api_url)
+    secure = url.scheme == "https" or (settings.env == "development" and url.scheme == "http")
+    if not secure or not url.netloc:
+        raise ConfigurationError(
+            f"STEGVIS_SMS_API_URL must be an https:// address (default {ELKS_API_URL}).")
+    sender = settings.sms_from
+    if not (sender.isalnum() and sender.isascii() and 2 <= len(sender) <= 11) and not (
+            sender.startswith("+") and sender[1:].isdigit()):
+        raise ConfigurationError(
+            "STEGVIS_SMS_FROM must be 2 to 11 letters and digits (a sender name) or a number "
+            "in E.164 (+46…).")
 
 
 def setting_names() -> list[str]:

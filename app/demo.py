@@ -1,4 +1,6 @@
-"""Demo data: an organisation, two units, four staff roles and 40 participants with answers.
+"""Demo data: an organisation, two units with reminder rules, four staff roles and 40
+participants with answers and example contact details (messages print to the console in
+development: app/transports.py).
 
 Deterministic (seeded) and idempotent: everything is looked up by name before it is created,
 so running `flask demo` twice adds nothing.
@@ -23,13 +25,14 @@ from .models import (
     Occasion,
     Organisation,
     Participant,
+    ReminderRules,
     Role,
     StaffUnit,
     Unit,
     utcnow,
 )
 from .models.participants import CODE_ALPHABET, CODE_LENGTH
-from .services import goals, scores
+from .services import goals, reminders, scores
 from .services import participants as participant_service
 from .services.staff import create_staff, find_by_email
 
@@ -73,6 +76,21 @@ def _staff(session: Session, org: Organisation, units: list[Unit], password: str
         _get_or_create(session, StaffUnit, staff_user_id=coach.id, unit_id=unit.id)
 
 
+# PTS (the Swedish Post and Telecom Authority) reserves 070-174 06 05 to 070-174 06 99 for
+# use in fiction: they belong to nobody, so demo SMS can never reach a real person.
+FICTION_MOBILES = 95
+
+
+def _contact(index: int) -> dict:
+    """Example contact details: every fifth person has none, every fourth only e-mail."""
+    if index % 5 == 4:
+        return {}
+    email = f"deltagare{index + 1}@example.org"
+    if index % 4 == 3:
+        return {"email": email}
+    return {"mobile": f"+4670174{605 + index % FICTION_MOBILES:04d}", "email": email}
+
+
 def _demo_code(rng: random.Random) -> str:
     return "P-" + "".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
@@ -94,7 +112,7 @@ def _participants(session: Session, units: list[Unit], rng: random.Random, today
         participant = participant_service.enrol(
             session, unit=unit, intake_date=intake, gender=gender, birth_year=birth_year,
             preferred_language=language, code=code,
-            display_name=f"Demo {index + 1}" if index % 3 == 0 else None,
+            display_name=f"Demo {index + 1}" if index % 3 == 0 else None, **_contact(index),
         )
         if has_exited:
             participant_service.record_exit(session, participant=participant, unit=unit,
@@ -177,6 +195,10 @@ def load_demo(session: Session, *, password: str, today: date | None = None) -> 
     units = [_get_or_create(session, Unit, organisation_id=org.id, name=name) for name in UNITS]
     session.commit()
     _staff(session, org, units, password)
+    for unit in units:
+        if session.get(ReminderRules, unit.id) is None:
+            reminders.set_rules(session, unit=unit, not_opened_days=3, not_finished_days=2,
+                                due_soon_days=3, max_per_invitation=2)
     created = _participants(session, units, rng, today)
     _answers(session, created, today)
     _goal(session, org, today)

@@ -46,3 +46,21 @@ def password_link_from(token: str, *, secret: str, max_age_seconds: int) -> tupl
         return int(data["staff"]), str(data["nonce"])
     except (BadData, KeyError, TypeError, ValueError) as exc:
         raise TokenInvalid(str(exc)) from exc
+
+
+# Opt-out links in messages never expire: "stop sending me messages" must work from a message
+# that is years old. The token only says whom; the page asks before anything changes.
+OPT_OUT_SALT = "stegvis.messages-opt-out.v1"
+
+
+def opt_out_token(participant_id: int, *, secret: str) -> str:
+    """The token in a message's "no more messages" link."""
+    return _serializer(secret, OPT_OUT_SALT).dumps({"participant": participant_id})
+
+
+def opt_out_participant_from(token: str, *, secret: str) -> int:
+    """The participant an opt-out token names, or TokenInvalid."""
+    try:
+        return int(_serializer(secret, OPT_OUT_SALT).loads(token)["participant"])
+    except (BadData, KeyError, TypeError, ValueError) as exc:
+        raise TokenInvalid(str(exc)) from exc

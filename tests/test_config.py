@@ -137,3 +137,42 @@ def test_hash_cost_comes_from_settings(app):
     assert verify_password(hashed, "a long enough password")
     assert not verify_password(hashed, "another password")
     assert not verify_password(None, "a long enough password")
+
+
+ELKS = {"STEGVIS_SMS_PROVIDER": "46elks", "STEGVIS_SMS_API_USERNAME": "u2c11ef65",
+        "STEGVIS_SMS_API_PASSWORD": "C0ACCEEC"}
+SMTP = {"STEGVIS_SMTP_URL": "smtp://stegvis:secret@mail.example.se:587",
+        "STEGVIS_MAIL_FROM": "Stegvis <stegvis@example.se>"}
+
+
+@pytest.mark.parametrize(("change", "named"), [
+    ({"STEGVIS_SMTP_URL": "mail.example.se:587"}, "STEGVIS_SMTP_URL"),
+    ({"STEGVIS_SMTP_URL": "smtp://mail.example.se:port"}, "STEGVIS_SMTP_URL"),
+    ({"STEGVIS_SMTP_URL": "smtp://stegvis:lösen@mail.example.se"}, "ASCII"),
+    ({"STEGVIS_MAIL_FROM": ""}, "STEGVIS_MAIL_FROM"),
+    ({"STEGVIS_MAIL_FROM": "Stegvis"}, "STEGVIS_MAIL_FROM"),
+    ({"STEGVIS_SMS_PROVIDER": "twilio"}, "STEGVIS_SMS_PROVIDER"),
+    ({"STEGVIS_SMS_API_PASSWORD": ""}, "STEGVIS_SMS_API_PASSWORD"),
+    ({"STEGVIS_SMS_API_URL": "ftp://api.46elks.com/a1/sms"}, "STEGVIS_SMS_API_URL"),
+    ({"STEGVIS_SMS_FROM": "Stegvis kommun"}, "STEGVIS_SMS_FROM"),
+])
+def test_message_settings_are_checked_at_start_with_their_name(change, named):
+    assert named in _refusal({**DEVELOPMENT, **SMTP, **ELKS, **change})
+
+
+def test_production_sends_over_https_only_and_never_prints_messages():
+    assert "STEGVIS_SMS_API_URL" in _refusal(
+        {**PRODUCTION, **ELKS, "STEGVIS_SMS_API_URL": "http://127.0.0.1:8080/a1/sms"})
+    assert "development only" in _refusal({**PRODUCTION, "STEGVIS_SMS_PROVIDER": "console"})
+    quiet = Settings.from_env(PRODUCTION)
+    quiet.check()
+    assert (quiet.messaging["mail"], quiet.messaging["sms"]) == (None, None)
+    ready = Settings.from_env({**PRODUCTION, **SMTP, **ELKS})
+    ready.check()
+    assert (ready.messaging["mail"], ready.messaging["sms"]) == ("smtp", "46elks")
+    assert ready.messaging["sms_api_url"] == "https://api.46elks.com/a1/sms"
+
+
+def test_development_prints_messages_unless_told_otherwise():
+    settings = Settings.from_env(DEVELOPMENT)
+    assert (settings.messaging["mail"], settings.messaging["sms"]) == ("console", "console")

@@ -27,7 +27,7 @@ from app import instruments
 from app.db import engine_of
 from app.models import AuditEvent, Organisation
 from app.services import evaluation_projects, invitations
-from app.tokens import invitation_token
+from app.tokens import invitation_token, opt_out_token
 
 from . import factories
 
@@ -116,7 +116,8 @@ def world(app, session):
              "goal_id": goal.id, "organisation_id": unit.organisation_id,
              "project_id": project.id, "token": token, "key": "work_wheel",
              "item_key": wheel.items[0].key, "version": "1", "name": "plotly.min.js",
-             "filename": "css/app.css", "unit_id": unit.id, "staff_id": staff["coach"].id}
+             "filename": "css/app.css", "unit_id": unit.id, "staff_id": staff["coach"].id,
+             "stop_token": opt_out_token(people[1].id, secret=app.secret_key)}
     return {"staff": staff, "paths": paths, "token": token}
 
 

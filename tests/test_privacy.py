@@ -21,12 +21,14 @@ from app.models import (
     Consent,
     Invitation,
     Occasion,
+    OutboxMessage,
     Participant,
 )
-from app.services import assessments, audit, invitations, privacy
+from app.services import assessments, audit, invitations, outbox, privacy
 from app.services import participants as participant_service
 from app.services.cohort import CohortFilter
 from app.services.exports import start_export
+from app.services.message_texts import Links
 from app.statistics.age import age_band
 
 from . import factories
@@ -49,11 +51,16 @@ def _person(session, unit, index: int, *, left: date | None = LEFT) -> Participa
     person = factories.make_participant(
         session, unit=unit, gender="woman" if index % 2 else "man", birth_year=1980 + index,
         display_name=f"Selma Hemligsson {index}", intake_date=date(2021, 9, 1),
-        preferred_language="ar")
+        preferred_language="ar", mobile=_mobile(index), email=_email(index))
     for kind, base in (("intake", 3), ("exit", 6)):
         invitation = fill_in(session, person, kind, {"work_wheel": _wheel(base)},
                              keys=("work_wheel", "health_wheel"), seed=index)
         invitations.open_by_short_code(session, invitation.short_code, ip=_ip(index))
+        # The message that sent it: its text holds the link and the short code.
+        outbox.enqueue(session, participant=person, invitation=invitation, occasion_kind=kind,
+                       channel="sms", channels=frozenset({"sms"}),
+                       links=Links(base_url="https://stegvis.test", secret="s" * 32))
+        session.commit()
     audit.record_view(session, action="participant.results_viewed", staff_id=None,
                       object_type="participant", object_id=person.id, ip=_ip(index))
     if left:
@@ -66,10 +73,20 @@ def _ip(index: int) -> str:
     return f"198.51.100.{index + 10}"
 
 
+def _mobile(index: int) -> str:
+    return f"+4670174{605 + index:04d}"  # PTS's range for fiction
+
+
+def _email(index: int) -> str:
+    return f"selma.hemligsson{index}@example.org"
+
+
 def _secrets_of(session, person: Participant, index: int) -> list[str]:
     short_codes = session.exec(select(Invitation.short_code).where(
         Invitation.participant_id == person.id)).all()
-    return [person.code, person.display_name, _ip(index), FREE_TEXT, *short_codes]
+    spaced = [f"{code[:4]} {code[4:]}" for code in short_codes]  # as messages write them
+    return [person.code, person.display_name, _ip(index), FREE_TEXT, _mobile(index),
+            _email(index), *short_codes, *spaced]
 
 
 def _every_value(session) -> str:
@@ -120,6 +137,7 @@ def test_purge_leaves_no_trace_of_who_they_were_and_keeps_what_evaluators_count(
     report = privacy.purge(session, today=TODAY)
 
     assert report.participants == 6 and report.by_organisation
+    assert report.messages == 12 and _count(session, OutboxMessage) == 14  # kept, emptied
     everything = _every_value(session)
     for index, values in secrets.items():
         for value in values:
@@ -223,8 +241,9 @@ def test_erasure_removes_the_person_and_unlinks_the_audit(session, cohort):
     for value in values:
         if value != FREE_TEXT:
             assert value not in everything, value
-    for model in (Occasion, Invitation, Assessment, Consent, AssessmentScore):
+    for model in (Occasion, Invitation, Assessment, Consent, AssessmentScore, OutboxMessage):
         assert _count(session, model, participant_id=person.id) == 0, model
+    assert erasure.messages == 2
     assert _count(session, Participant, id=person.id) == 0
     assert session.exec(select(AuditEvent).where(own.audit_events())).all() == []
     erased = session.exec(select(AuditEvent).where(AuditEvent.action == "participant.erased")).one()
@@ -246,6 +265,10 @@ def test_access_gives_everything_with_question_texts_and_no_tokens(session, coho
     record = privacy.subject_access(session, participant=person, staff_id=None, via="test")
     assert record["participant"]["code"] == person.code
     assert record["participant"]["display_name"] == "Selma Hemligsson 1"
+    assert (record["participant"]["mobile"], record["participant"]["email"]) == (
+        _mobile(1), _email(1))
+    assert [(m["channel"], m["recipient"], m["status"]) for m in record["messages"]] == [
+        ("sms", _mobile(1), "queued")] * 2
     wheel = next(a for o in record["occasions"] for a in o["assessments"]
                  if a["instrument"] == "work_wheel")
     health = instruments.latest("work_wheel").item("health")

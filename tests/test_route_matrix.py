@@ -20,7 +20,7 @@ import pytest
 
 from app import assets, instruments
 from app.services import evaluation_projects, invitations
-from app.tokens import invitation_token
+from app.tokens import invitation_token, opt_out_token
 
 from . import factories
 
@@ -70,6 +70,8 @@ participant.own_copy      GET     302       200         302     302     302     
 participant.own_copy      POST    302       200         302     302     302        302       302
 participant.done          POST    302       302         302     302     302        302       302
 participant.finished      GET     200       200         200     200     200        200       200
+participant.opt_out       GET     200       200         200     200     200        200       200
+participant.opt_out       POST    200       200         200     200     200        200       200
 coach.caseload            GET     302       302         200     200     200        403       403
 coach.due                 GET     302       302         200     200     200        403       403
 coach.register            GET     302       302         200     200     200        403       403
@@ -93,11 +95,16 @@ coach.invitation_print    GET     302       302         200     404     200     
 coach.close               POST    302       302         302     404     302        403       403
 coach.revoke              POST    302       302         302     404     302        403       403
 coach.reissue             POST    302       302         302     404     302        403       403
+coach.send                POST    302       302         302     404     302        403       403
+coach.send_due            POST    302       302         302     302     302        403       403
 evaluator.cohort          GET     302       302         403     403     403        200       200
 evaluator.export          POST    302       302         403     403     403        302       302
 evaluator.tables_download GET     302       302         403     403     403        200       200
 evaluator.goal_list       GET     302       302         403     403     403        200       200
 admin.audit               GET     302       302         403     403     200        403       200
+admin.reminder_units      GET     302       302         403     403     200        403       200
+admin.reminder_rules      GET     302       302         403     403     200        403       200
+admin.reminder_rules      POST    302       302         403     403     200        403       200
 admin.home                GET     302       302         403     403     200        403       200
 admin.units               GET     302       302         403     403     200        403       200
 admin.unit_new            GET     302       302         403     403     200        403       200
@@ -196,7 +203,8 @@ def _world(app, session) -> World:
     paths = {"participant_id": person.id, "invitation_id": invitation.id, "goal_id": goal.id,
              "unit_id": unit_a.id, "staff_id": colleague.id,
              "organisation_id": organisation.id, "project_id": project.id,
-             "token": token, "key": "work_wheel",
+             "token": token, "stop_token": opt_out_token(person.id, secret=app.secret_key),
+             "key": "work_wheel",
              "item_key": instruments.latest("work_wheel").items[0].key,
              "version": assets.digest("plotly.min.js"), "name": "plotly.min.js", "filename": "favicon.svg"}
     return World(unit_a=unit_a, unit_b=unit_b, token=token, paths=paths)

@@ -9,7 +9,7 @@ from ..security import guard_blueprint
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 guard_blueprint(bp)
 
-from . import goals, participants, plans, routes, staff, units  # noqa: F401  (routes register on bp)
+from . import goals, participants, plans, reminders, routes, staff, units  # noqa: F401  (routes register on bp)
 from .installation import installation
 
 bp.register_blueprint(installation)

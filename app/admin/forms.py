@@ -62,6 +62,18 @@ class AuditFilterForm(FlaskForm):
         return None if field.errors or field.data in (None, ANY) else field.data
 
 
+def _days(label):
+    return IntegerField(label, validators=[Optional(), NumberRange(min=1, max=60)])
+
+
+class ReminderRulesForm(FlaskForm):
+    """A unit's reminder rules: days per rule (empty: off) and the most per invitation."""
+
+    not_opened_days = _days(_l("Not opened after (days)"))
+    not_finished_days = _days(_l("Started but not finished after (days)"))
+    due_soon_days = _days(_l("Occasion due in (days)"))
+    max_per_invitation = IntegerField(_l("At most this many reminders per invitation"), default=2,
+                                      validators=[InputRequired(), NumberRange(min=0, max=5)])
 class OrganisationChoiceForm(FlaskForm):
     """Which organisation an admin of the whole installation looks after on this page (a GET
     form: bookmarkable, no CSRF)."""

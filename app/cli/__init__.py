@@ -176,10 +176,11 @@ def register_commands(app: Flask) -> None:
     from .exports import export_command
     from .instruments import instruments_cli
     from .invitations import invitations_cli, invite_command
+    from .messages import outbox_cli, reminders_cli
     from .participants import participant_cli, purge_command
     from .scores import scores_cli
 
     for command in (db_cli, organisation_cli, staff_cli, demo_command, export_command,
                     instruments_cli, scores_cli, invite_command, invitations_cli, purge_command,
-                    participant_cli):
+                    participant_cli, outbox_cli, reminders_cli):
         app.cli.add_command(command)

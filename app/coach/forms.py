@@ -11,8 +11,11 @@ from wtforms import (
     RadioField,
     SearchField,
     SelectField,
+    SelectMultipleField,
     StringField,
+    TelField,
 )
+from wtforms.fields import EmailField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -78,6 +81,11 @@ class ParticipantForm(FlaskForm):
     birth_year = IntegerField(_l("Year of birth (optional)"),
                               validators=[Optional(), NumberRange(min=1900, max=date.today().year)])
     preferred_language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES, default="sv")
+    # Checked and normalised by the service (services/contact.py), which says what is wrong.
+    mobile = TelField(_l("Mobile number (optional)"), validators=[Optional(), Length(max=40)],
+                      description=_l("For invitations and reminders by SMS, e.g. 070-123 45 67."))
+    email = EmailField(_l("E-mail (optional)"), validators=[Optional(), Length(max=254)],
+                       description=_l("For invitations and reminders by e-mail."))
 
     def with_units(self, units) -> ParticipantForm:
         self.unit.choices = as_choices((u.id, u.name) for u in units)
@@ -113,6 +121,26 @@ class InvitationForm(FlaskForm):
     def with_instruments(self, titles: dict[str, str]) -> InvitationForm:
         self.instrument_keys.choices = as_choices(titles.items())
         return self
+
+
+SEND_CHANNELS = {"sms": _l("By SMS"), "email": _l("By e-mail")}
+
+
+class SendForm(FlaskForm):
+    """Send an invitation's link by SMS or e-mail."""
+
+    channel = RadioField(_l("Send the link"), choices=as_choices(SEND_CHANNELS.items()),
+                         validators=[InputRequired()])
+
+
+class BulkSendForm(FlaskForm):
+    """Invite the chosen people on the due list to their next occasion, and send it."""
+
+    participant_ids = SelectMultipleField(_l("Participants"), coerce=int, validate_choice=False,
+                                          validators=[InputRequired()])
+    channel = RadioField(_l("Send by"), default="any", choices=as_choices([
+        ("any", _l("SMS, or e-mail for those without a mobile number")), *SEND_CHANNELS.items()]),
+        validators=[InputRequired()])
 
 
 def instrument_titles(keys=None) -> dict[str, str]:

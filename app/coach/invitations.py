@@ -14,9 +14,10 @@ from ..models import AssessmentMode, Invitation, Occasion, Participant, Unit
 from ..qr import qr_svg
 from ..services import caseload as caseload_service
 from ..services import invitations as invitation_service
+from ..services import outbox
 from . import bp
 from .access import audit_view, invitation_for, participant_for
-from .forms import EmptyForm, InvitationForm, instrument_titles
+from .forms import EmptyForm, InvitationForm, SendForm, instrument_titles
 
 
 def _issue_settings() -> dict:
@@ -76,6 +77,9 @@ def _invitation_context(db, invitation: Invitation) -> dict:
         "qr": qr_svg(link, title=_("QR code with the link to the questionnaires")),
         "titles": instrument_titles(invitation.instrument_keys),
         "action_form": EmptyForm(),
+        "send_form": SendForm(),
+        "messages": [m for m in outbox.messages_of(db, participant_id=invitation.participant_id)
+                     if m.invitation_id == invitation.id],
     }
 
 

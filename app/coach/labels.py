@@ -5,6 +5,7 @@ Lazy strings, so one table serves every request in its own language.
 from flask_babel import lazy_gettext as _l
 
 from ..i18n import language
+from ..services.contact import shown_mobile
 from ..vocabulary import EXIT_REASON_LABELS, GENDER_LABELS, OCCASION_LABELS
 
 OCCASION_STATE_LABELS = {
@@ -27,6 +28,24 @@ MODE_LABELS = {
     "with_coach": _l("Together with the coach"),
 }
 
+MESSAGE_STATUS_LABELS = {
+    # Translators: a message waiting to be sent (or to be tried again).
+    "queued": _l("Waiting to be sent"),
+    "sent": _l("Sent"),
+    "failed": _l("Could not be sent"),
+    "cancelled": _l("Not sent (stopped)"),
+}
+CHANNEL_LABELS = {"sms": _l("SMS"), "email": _l("E-mail")}
+MESSAGE_PURPOSE_LABELS = {"invitation": _l("Invitation"), "reminder": _l("Reminder")}
+SKIPPED_LABELS = {
+    "no_contact": _l("No mobile number or e-mail for that way of sending"),
+    "opted_out": _l("Asked not to get messages"),
+    "complete": _l("Already answered at that occasion"),
+    "nothing_due": _l("Nothing due now (already answered, or not yet time)"),
+    "not_found": _l("Not in your units"),
+    "cannot_invite": _l("The invitation could not be made"),
+}
+
 
 def all_labels() -> dict:
     """The tables as template globals."""
@@ -37,5 +56,9 @@ def all_labels() -> dict:
         "GENDER_LABELS": GENDER_LABELS,
         "EXIT_REASON_LABELS": EXIT_REASON_LABELS,
         "MODE_LABELS": MODE_LABELS,
+        "MESSAGE_STATUS_LABELS": MESSAGE_STATUS_LABELS,
+        "CHANNEL_LABELS": CHANNEL_LABELS,
+        "MESSAGE_PURPOSE_LABELS": MESSAGE_PURPOSE_LABELS,
+        "shown_mobile": shown_mobile,
         "language_of": language,
     }

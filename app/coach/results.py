@@ -17,6 +17,7 @@ from ..i18n import current_language, served_language
 from ..models import OCCASION_ORDER, Unit
 from ..services import caseload as caseload_service
 from ..services import occasions as occasion_service
+from ..services import outbox
 from . import bp
 from .access import audit_view, participant_for
 from .forms import EmptyForm, instrument_titles
@@ -43,7 +44,7 @@ def participant(participant_id: int):
         row=caseload_service.row_of(db, person), invitations=invitations_of(db, person),
         panels=panels(results, keys=_instrument_keys(unit, results)),
         titles=instrument_titles(unit.default_instrument_keys), action_form=EmptyForm(),
-        today=date.today())
+        today=date.today(), messages=outbox.messages_of(db, participant_id=person.id))
 
 
 def report_pair(results: dict, before: str | None, after: str | None) -> tuple[str | None, str | None]:

@@ -14,10 +14,18 @@ from ..security import request_actor
 from ..services import caseload as caseload_service
 from ..services import occasions as occasion_service
 from ..services import participants as participant_service
+from ..services.contact import InvalidContact, InvalidEmail, shown_mobile
 from ..services.staff import unit_ids_of
 from . import bp
 from .access import audit_view, participant_for, units_of
-from .forms import CaseloadFilterForm, EmptyForm, ExitForm, OccasionDatesForm, ParticipantForm
+from .forms import (
+    BulkSendForm,
+    CaseloadFilterForm,
+    EmptyForm,
+    ExitForm,
+    OccasionDatesForm,
+    ParticipantForm,
+)
 from .labels import all_labels
 
 
@@ -57,7 +65,7 @@ def due():
                                       page=request.args.get("page", 1, type=int), **request_actor())
     return render_template(
         "coach/due.html", rows=shown.rows, pages=shown.pages, page_number=shown.number,
-        today=today, rates=shown.rates, invite_form=EmptyForm(),
+        today=today, rates=shown.rates, invite_form=EmptyForm(), bulk_form=BulkSendForm(),
         window=caseload_service.DUE_WINDOW_DAYS)
 
 
@@ -72,14 +80,22 @@ def register():
                 db, unit=db.get(Unit, form.unit.data), intake_date=form.intake_date.data,
                 gender=form.gender.data, birth_year=form.birth_year.data,
                 preferred_language=form.preferred_language.data,
-                display_name=form.display_name.data, registered_by=current_user.staff,
+                display_name=form.display_name.data, mobile=form.mobile.data,
+                email=form.email.data, registered_by=current_user.staff,
                 ip=request_actor()["ip"])
         except (participant_service.NotYourUnit, participant_service.UnitInactive) as refused:
             form.unit.errors.append(message_of(refused))
+        except InvalidContact as refused:
+            contact_field(form, refused).errors.append(message_of(refused))
         else:
             flash(_("Registered %(code)s.", code=participant.code), "success")
             return redirect(url_for("coach.participant", participant_id=participant.id))
     return render_template("coach/participant_form.html", form=form, participant=None)
+
+
+def contact_field(form: ParticipantForm, refused: InvalidContact):
+    """The form field a refused contact detail belongs to."""
+    return form.email if isinstance(refused, InvalidEmail) else form.mobile
 
 
 @bp.route("/participants/<int:participant_id>/edit", methods=["GET", "POST"])
@@ -90,12 +106,19 @@ def edit(participant_id: int):
     form = ParticipantForm(obj=participant)
     del form.unit, form.intake_date  # the unit and the plan stay; occasions move on their own page
     if form.validate_on_submit():
-        participant_service.update_background(
-            db, participant=participant, gender=form.gender.data, birth_year=form.birth_year.data,
-            preferred_language=form.preferred_language.data, display_name=form.display_name.data,
-            **request_actor())
-        flash(_("Saved."), "success")
-        return redirect(url_for("coach.participant", participant_id=participant.id))
+        try:
+            participant_service.update_background(
+                db, participant=participant, gender=form.gender.data,
+                birth_year=form.birth_year.data, preferred_language=form.preferred_language.data,
+                display_name=form.display_name.data, mobile=form.mobile.data,
+                email=form.email.data, **request_actor())
+        except InvalidContact as refused:
+            contact_field(form, refused).errors.append(message_of(refused))
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("coach.participant", participant_id=participant.id))
+    if request.method == "GET" and participant.mobile:
+        form.mobile.data = shown_mobile(participant.mobile)
     audit_view(db, participant, "participant.form_viewed", form="edit")
     return render_template("coach/participant_form.html", form=form, participant=participant)
 

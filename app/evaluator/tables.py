@@ -343,6 +343,20 @@ def funnel_table(data: Dashboard) -> Table:
               for unit in [*funnel.units, ALL]))
 
 
+def responses_table(data: Dashboard) -> Table:
+    """Response per occasion with the reminders sent: does reminding lift the second round?"""
+    return Table(
+        "responses", _("Response per occasion and reminders"),
+        _("Participants whose occasion date has come, the share who answered, and the "
+          "reminders sent by SMS or e-mail. Follow-up counts only participants who have left."),
+        _("Occasion"),
+        (Column(_("Date has come")), Column(_("Answered")), Column(_("Reminded")),
+         Column(_("Reminders sent"))),
+        tuple(Row(str(OCCASION_LABELS[r.kind]), (count(r.eligible), share_cell(r.answered),
+                                                  count(r.reminded), count(r.reminders)))
+              for r in data.responses))
+
+
 def dashboard_tables(data: Dashboard) -> list[Table]:
     """Every table of the cohort page, in the page's order (MAP2020-style table first)."""
     labels = {ref: ref_label(data.instrument, ref) for ref in data.refs}
@@ -358,4 +372,5 @@ def dashboard_tables(data: Dashboard) -> list[Table]:
     if comparison is not None:
         found.append(comparison)
     found.append(funnel_table(data))
+    found.append(responses_table(data))
     return found

@@ -14,6 +14,14 @@ from .base import utcnow
 from .evaluation import EvaluationProject, ProgrammeGoal
 from .instruments import InstrumentLicence
 from .invitations import Invitation
+from .messages import (
+    Channel,
+    MessagePurpose,
+    MessageStatus,
+    OutboxMessage,
+    ReminderRule,
+    ReminderRules,
+)
 from .organisations import Organisation, Unit
 from .participants import ExitReason, Gender, Participant
 from .scores import AssessmentScore
@@ -21,7 +29,8 @@ from .staff import Role, StaffUnit, StaffUser
 
 __all__ = [
     "OCCASION_ORDER", "Answer", "Assessment", "AssessmentMode", "AssessmentScore", "AuditEvent",
-    "Consent", "EvaluationProject", "ExitReason", "Gender", "InstrumentLicence", "Invitation", "Occasion",
-    "OccasionKind", "Organisation", "Participant", "ProgrammeGoal", "Role", "StaffUnit",
-    "StaffUser", "Storage", "Unit", "utcnow",
+    "Channel", "Consent", "EvaluationProject", "ExitReason", "Gender", "InstrumentLicence",
+    "Invitation", "MessagePurpose", "MessageStatus", "Occasion", "OccasionKind", "Organisation",
+    "OutboxMessage", "Participant", "ProgrammeGoal", "ReminderRule", "ReminderRules", "Role",
+    "StaffUnit", "StaffUser", "Storage", "Unit", "utcnow",
 ]

@@ -56,6 +56,13 @@ class Participant(SQLModel, table=True):
     intake_date: date = Field(index=True)
     exit_date: date | None = None
     exit_reason: str | None = Field(default=None, max_length=24)
+    # Contact details, optional: only for sending this person their invitations and reminders
+    # (services/contact.py validates them; the mobile number is stored in E.164, +46701740605).
+    # Shown only to their unit's coaches; purge and erasure remove them; never exported.
+    mobile: str | None = Field(default=None, max_length=16)
+    email: str | None = Field(default=None, max_length=254)
+    # When they said "no more messages" (the link in every message): nothing is sent after.
+    messages_opted_out_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     # Set by the retention purge (`services.privacy.purge`): from then on the row is
     # pseudonymous statistics only, and the purge passes it by.

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("participant", __name__)
 
-from . import routes  # noqa: F401
+from . import messages, routes  # noqa: F401

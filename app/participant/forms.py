@@ -83,3 +83,7 @@ class OwnCopyForm(FlaskForm):
     name = StringField(_l("Your name on the paper (if you want it)"),
                        validators=[Length(max=100, message=_l("Write at most 100 characters."))])
     download = SubmitField(_l("Download"))
+
+
+class OptOutForm(FlaskForm):
+    """The "no more messages" button: a POST with its CSRF token."""

@@ -38,7 +38,8 @@ from .forms import (
 INVITATION_KEY = "participant_invitation"
 SEEN_KEY = "participant_seen"  # last activity: an idle shared computer forgets the invitation
 MAX_TOKEN_AGE = 90 * 24 * 3600  # the longest an invitation may run; the database decides sooner
-OPEN_ENDPOINTS = {"participant.open_link", "participant.short_code", "participant.finished"}
+OPEN_ENDPOINTS = {"participant.open_link", "participant.short_code", "participant.finished",
+                  "participant.opt_out"}
 
 
 @bp.after_request

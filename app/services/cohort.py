@@ -24,7 +24,7 @@ answers in well under a second on PostgreSQL (bench/README.md).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 from sqlalchemy import Float, String, and_, case, func, literal, null, or_, text, union_all
@@ -71,6 +71,7 @@ from .disclosure import (
     view_of,
 )
 from .errors import N_, DomainError
+from .responses import OccasionResponse, occasion_responses
 
 DEFAULT_INSTRUMENT = "work_wheel"
 HEALTH_WHEEL = "health_wheel"
@@ -574,6 +575,7 @@ class Dashboard:
     funnel: object
     not_comparable: int = 0  # assessments of versions that cannot be pooled: left out
     health_offered: bool = False  # whether the organisation pools Health Wheel answers
+    responses: list[OccasionResponse] = field(default_factory=list)  # per occasion, reminders
 
     @property
     def reliable(self) -> bool:
@@ -615,6 +617,7 @@ def dashboard(session: Session, cohort: CohortFilter, threshold: int,
         funnel=funnel_table(funnel_counts(session, view, cohort), threshold),
         not_comparable=not_comparable_count(session, view, cohort, instrument),
         health_offered=health_offered,
+        responses=occasion_responses(session, view, cohort.chosen()),
     )
 
 

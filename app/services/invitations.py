@@ -133,18 +133,19 @@ def issue(
     environment: str = "production",
 ) -> Invitation:
     """A new invitation for one occasion of one participant; raises CannotInvite."""
-    invitation = _new_invitation(session, participant=participant, occasion_kind=occasion_kind,
-                                 instrument_keys=instrument_keys, created_by_id=created_by_id,
-                                 mode=mode, valid_days=valid_days, environment=environment)
+    invitation = add_invitation(session, participant=participant, occasion_kind=occasion_kind,
+                                instrument_keys=instrument_keys, created_by_id=created_by_id,
+                                mode=mode, valid_days=valid_days, environment=environment)
     session.commit()
     return invitation
 
 
-def _new_invitation(session: Session, *, participant: Participant, occasion_kind: str,
-                    instrument_keys: Sequence[str], created_by_id: int | None, mode: str,
-                    valid_days: int, environment: str) -> Invitation:
+def add_invitation(session: Session, *, participant: Participant, occasion_kind: str,
+                   instrument_keys: Sequence[str], created_by_id: int | None, mode: str,
+                   valid_days: int, environment: str) -> Invitation:
     """Check, add and audit a new invitation, its questionnaires in the unit's order (the
-    participant meets them so, whoever ticked them); the calling use case commits."""
+    participant meets them so, whoever ticked them); the calling use case commits (with the
+    message that sends it, when there is one: `services.messaging`)."""
     if mode not in set(AssessmentMode):
         raise CannotInvite(N_("Unknown way of answering %(mode)s."), mode=mode)
     if not 1 <= valid_days <= 90:
@@ -298,9 +299,9 @@ def reissue(session: Session, *, invitation: Invitation, staff_id: int | None = 
     the participant resumes where they were."""
     participant = session.get(Participant, invitation.participant_id)
     occasion = session.get(Occasion, invitation.occasion_id)
-    fresh = _new_invitation(session, participant=participant, occasion_kind=occasion.kind,
-                            instrument_keys=invitation.instrument_keys, created_by_id=staff_id,
-                            mode=invitation.mode, valid_days=valid_days, environment=environment)
+    fresh = add_invitation(session, participant=participant, occasion_kind=occasion.kind,
+                           instrument_keys=invitation.instrument_keys, created_by_id=staff_id,
+                           mode=invitation.mode, valid_days=valid_days, environment=environment)
     _revoke(session, invitation, staff_id)
     audit.record(session, action="invitation.reissued", staff_id=staff_id,
                  object_type="invitation", object_id=fresh.id,

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from ..models import ExitReason, Gender, Occasion, OccasionKind, Participant, StaffUser, Unit
 from ..models.participants import new_participant_code
 from . import administration, audit
+from .contact import normalise_email, normalise_mobile
 from .errors import N_, DomainError
 from .staff import unit_ids_of
 from .transactions import savepoint
@@ -87,18 +88,22 @@ def enrol(
     preferred_language: str = "sv",
     display_name: str | None = None,
     code: str | None = None,
+    mobile: str | None = None,
+    email: str | None = None,
     registered_by: StaffUser | None = None,
     ip: str | None = None,
 ) -> Participant:
     """Register a participant with a generated code and the unit's planned occasions.
     Staff (`registered_by`) may only register into their own units; None is the system
     (demo data, imports from the command line). The registration is audited (by whom, from
-    `ip`), never with the code or name."""
+    `ip`), never with the code, name or contact details. Contact details are checked and
+    normalised (`services.contact`); InvalidContact says which is wrong."""
     if registered_by is not None and unit.id not in unit_ids_of(session, registered_by):
         raise NotYourUnit()
     if not unit.active:
         raise UnitInactive(name=unit.name)
     _check_background(gender, None)
+    mobile, email = normalise_mobile(mobile), normalise_email(email)
     for _attempt in range(5):
         participant = Participant(
             code=code or new_participant_code(),
@@ -108,6 +113,8 @@ def enrol(
             birth_year=birth_year,
             preferred_language=preferred_language,
             display_name=display_name or None,
+            mobile=mobile,
+            email=email,
         )
         try:
             with savepoint(session):
@@ -135,14 +142,18 @@ def update_background(
     birth_year: int | None,
     preferred_language: str,
     display_name: str | None,
+    mobile: str | None = None,
+    email: str | None = None,
     staff_id: int | None = None,
     ip: str | None = None,
 ) -> Participant:
-    """Store corrected background variables (what evaluators break results down by). The
-    audit event names the fields that changed, never their old or new values."""
+    """Store corrected background variables (what evaluators break results down by) and
+    contact details (checked, normalised; InvalidContact). The audit event names the fields
+    that changed, never their old or new values."""
     _check_background(gender, participant.exit_reason)
     wanted = {"gender": str(gender), "birth_year": birth_year,
-              "preferred_language": preferred_language, "display_name": display_name or None}
+              "preferred_language": preferred_language, "display_name": display_name or None,
+              "mobile": normalise_mobile(mobile), "email": normalise_email(email)}
     changed = sorted(name for name, value in wanted.items() if getattr(participant, name) != value)
     for name, value in wanted.items():
         setattr(participant, name, value)

@@ -11,11 +11,13 @@ everything that says *who* they are goes, and what evaluators count stays. Field
 | --- | --- | --- |
 | participant | code | replaced by a random placeholder (`X-` and 12 random characters): not derived from anything, so it joins to nothing |
 | participant | display_name | emptied |
+| participant | mobile, email | emptied (contact details exist only to send invitations) |
 | participant | birth_year | coarsened to the first birth year of the person's age band at intake (intake year − the band's lowest age): the age band evaluators see is unchanged, the year itself is gone; none when no band applies |
 | participant | preferred_language | kept: which language the questions were shown in explains the answers, and it is one of a handful of values |
 | participant | gender, unit, intake_date, exit_date, exit_reason | kept: the pseudonymised categories every statistic and export breaks down by (`services.disclosure` coarsens them for evaluators) |
 | participant | created_at | kept (when the record was made, not about the person); `purged_at` is set |
 | invitation | every row (short code, and the signed link that only names its id) | deleted; assessments and consents keep no link to them |
+| outbox_message | recipient, subject, body (the link and short code), provider_reference, last_error | emptied; the row stays without its invitation, counted as a message of its occasion (the funnel's reminders sent) |
 | consent | choice, text_version, language, given_at | kept: the lawful basis of the health answers that are kept |
 | answer | value, skipped | kept: the pseudonymised answers, with their stored scores |
 | answer | text (free text, e.g. the work wheel's "something else") | emptied: free text can name anyone |
@@ -26,7 +28,7 @@ Separately, every run closes expired invitations (their discussion-only answers 
 `audit_ip_days` (STEGVIS_AUDIT_IP_DAYS, 90 by default). Each participant is one transaction,
 so a failure part-way keeps the people already purged; running it again does nothing new.
 
-Erasure (`erase`): the person and every row about them are deleted; audit events about them
+Erasure (`erase`): the person and every row about them (messages included) are deleted; audit events about them
 keep what happened and when, but lose every link to them (object, acting invitation, IP,
 details). The erasure itself is audited with who did it and counts, never whom.
 """
@@ -53,6 +55,7 @@ from ..models import (
     Invitation,
     Occasion,
     Organisation,
+    OutboxMessage,
     Participant,
     Unit,
     utcnow,
@@ -132,7 +135,8 @@ def _scrubbed(value: Any, identifying: frozenset[str]) -> Any:
 def _identifying(session: Session, participant: Participant, owned: Belongings) -> frozenset[str]:
     short_codes = session.exec(select(Invitation.short_code).where(
         Invitation.participant_id == participant.id)).all() if owned.invitations else []
-    return frozenset(v for v in (participant.code, participant.display_name, *short_codes) if v)
+    return frozenset(v for v in (participant.code, participant.display_name, participant.mobile,
+                                 participant.email, *short_codes) if v)
 
 
 # -- retention purge ------------------------------------------------------------------------
@@ -146,6 +150,7 @@ class PurgeReport:
     participants: int = 0
     free_texts: int = 0
     invitations: int = 0
+    messages: int = 0
     audit_events: int = 0
     expired_invitations: int = 0
     old_audit_ips: int = 0
@@ -158,6 +163,7 @@ class PurgeReport:
         lines += [f"  {name}: {count}" for name, count in sorted(self.by_organisation.items())]
         lines += [f"  free-text answers emptied: {self.free_texts}",
                   f"  invitations deleted: {self.invitations}",
+                  f"  messages emptied of address and text: {self.messages}",
                   f"  audit events about them without IP: {self.audit_events}",
                   f"{'Would close' if self.dry_run else 'Closed'} {self.expired_invitations} "
                   "expired invitation(s) (their discussion-only answers deleted)",
@@ -204,12 +210,17 @@ def _purge_one(session: Session, participant: Participant, report: PurgeReport) 
     texts = select(Answer.id).where(Answer.assessment_id.in_(owned.assessments),
                                     Answer.text.is_not(None))
     events = list(session.exec(select(AuditEvent).where(owned.audit_events())).all())
+    messages = select(OutboxMessage.id).where(OutboxMessage.participant_id == participant.id)
     report.free_texts += _count(session, texts)
     report.invitations += len(owned.invitations)
+    report.messages += _count(session, messages)
     report.audit_events += len(events)
     if report.dry_run:
         return
     session.exec(update(Answer).where(Answer.id.in_(texts)).values(text=None))
+    session.exec(update(OutboxMessage).where(OutboxMessage.id.in_(messages)).values(
+        recipient="", subject="", body="", invitation_id=None, provider_reference=None,
+        last_error=None))
     if owned.invitations:
         session.exec(update(Assessment).where(Assessment.invitation_id.in_(owned.invitations))
                      .values(invitation_id=None))
@@ -222,6 +233,7 @@ def _purge_one(session: Session, participant: Participant, report: PurgeReport) 
         session.add(event)
     participant.code = placeholder_code()
     participant.display_name = None
+    participant.mobile = participant.email = None
     participant.birth_year = coarse_birth_year(participant.birth_year, participant.intake_date.year)
     participant.purged_at = utcnow()
     session.add(participant)
@@ -286,6 +298,7 @@ class Erasure:
     invitations: int
     consents: int
     audit_events: int
+    messages: int
 
 
 class ConfirmationMismatch(DomainError):
@@ -311,12 +324,15 @@ def erase(session: Session, *, participant: Participant, confirmation: str | Non
             AssessmentScore.assessment_id.in_(owned.assessments)))
         session.exec(delete(Answer).where(Answer.assessment_id.in_(owned.assessments)))
         session.exec(delete(Assessment).where(Assessment.id.in_(owned.assessments)))
+    messages = session.exec(delete(OutboxMessage).where(
+        OutboxMessage.participant_id == participant.id)).rowcount
     for model in (Consent, Invitation, Occasion):
         session.exec(delete(model).where(model.participant_id == participant.id))
     session.exec(delete(AssessmentScore).where(AssessmentScore.participant_id == participant.id))
     session.exec(delete(Participant).where(Participant.id == participant.id))
     session.expunge(participant)
-    erasure = Erasure(len(owned.assessments), len(owned.invitations), len(owned.consents), events)
+    erasure = Erasure(len(owned.assessments), len(owned.invitations), len(owned.consents), events,
+                      messages)
     audit.record(session, action="participant.erased", staff_id=staff_id, ip=ip,
                  details={"via": via, **erasure.__dict__})
     session.commit()
@@ -415,7 +431,9 @@ def subject_access(session: Session, *, participant: Participant, translations=N
             "preferred_language": participant.preferred_language,
             "intake_date": _iso(participant.intake_date), "exit_date": _iso(participant.exit_date),
             "exit_reason": participant.exit_reason, "registered_at": _iso(participant.created_at),
-            "purged_at": _iso(participant.purged_at)},
+            "purged_at": _iso(participant.purged_at), "mobile": participant.mobile,
+            "email": participant.email,
+            "messages_opted_out_at": _iso(participant.messages_opted_out_at)},
         "occasions": [{
             "kind": occasion.kind, "planned_date": _iso(occasion.planned_date),
             "assessments": [_assessment_record(session, a, locale, translations)
@@ -435,6 +453,14 @@ def subject_access(session: Session, *, participant: Participant, translations=N
             "completed_at": _iso(invitation.completed_at), "closed_at": _iso(invitation.closed_at)}
             for invitation in session.exec(select(Invitation).where(
                 Invitation.participant_id == participant.id).order_by(Invitation.id)).all()],
+        # Messages without their text: it holds the link and short code that open the answers.
+        "messages": [{
+            "occasion": message.occasion_kind, "purpose": message.purpose,
+            "channel": message.channel, "recipient": message.recipient or None,
+            "status": message.status, "created_at": _iso(message.created_at),
+            "sent_at": _iso(message.sent_at)} for message in session.exec(
+                select(OutboxMessage).where(OutboxMessage.participant_id == participant.id)
+                .order_by(OutboxMessage.id)).all()],
         "audit_events": [{
             "at": _iso(event.at), "action": event.action, "actor": _actor(event, owned),
             "ip": event.ip if _actor(event, owned) == "participant" else None,

@@ -39,7 +39,8 @@ def cohort(session):
         unit = big if index < 16 else small
         person = factories.make_participant(
             session, unit=unit, gender="woman" if index % 2 else "man", birth_year=1958 + index,
-            display_name=f"Anna Hemligsson {index}", intake_date=INTAKE)
+            display_name=f"Anna Hemligsson {index}", intake_date=INTAKE,
+            mobile=f"+4670174{605 + index:04d}", email=f"anna.hemligsson{index}@example.org")
         add_assessment(session, person, "intake", "work_wheel", wheel(4, other=7), on=INTAKE,
                        texts={"other_text": SECRET_TEXT})
         add_assessment(session, person, "exit", "work_wheel", wheel(6, health=None),
@@ -74,6 +75,7 @@ def test_no_identifying_value_anywhere_in_the_zip(session, cohort, layout):
     everything = b"".join(archive.read(name) for name in archive.namelist())
     forbidden = [SECRET_TEXT, "Hemligsson", "2024-03-14", "2024-10-01", "2025-01-02", "14/03/2024"]
     forbidden += [p.code for p in people]
+    forbidden += [p.mobile for p in people] + [p.mobile[3:] for p in people] + ["example.org"]
     for value in forbidden:
         assert value.encode() not in everything, value
     rows = read_csv(archive, f"stegvis-{layout}.csv")
