@@ -1,4 +1,5 @@
 """Every table model, imported here so Alembic's target metadata sees them all."""
+from .action_plans import ActionStep, StepOwner
 from .assessments import (
     OCCASION_ORDER,
     Answer,
@@ -20,8 +21,8 @@ from .scores import AssessmentScore
 from .staff import Role, StaffUnit, StaffUser
 
 __all__ = [
-    "OCCASION_ORDER", "Answer", "Assessment", "AssessmentMode", "AssessmentScore", "AuditEvent",
+    "OCCASION_ORDER", "ActionStep", "Answer", "Assessment", "AssessmentMode", "AssessmentScore", "AuditEvent",
     "Consent", "EvaluationProject", "ExitReason", "Gender", "InstrumentLicence", "Invitation", "Occasion",
     "OccasionKind", "Organisation", "Participant", "ProgrammeGoal", "Role", "StaffUnit",
-    "StaffUser", "Storage", "Unit", "utcnow",
+    "StaffUser", "StepOwner", "Storage", "Unit", "utcnow",
 ]
