@@ -7,4 +7,4 @@ from ..security import guard_blueprint
 bp = Blueprint("coach", __name__, url_prefix="/coach")
 guard_blueprint(bp, Role.COACH, Role.UNIT_ADMIN)
 
-from . import invitations, privacy, results, routes  # noqa: F401  (routes register on bp)
+from . import invitations, plan, privacy, results, routes  # noqa: F401  (routes register on bp)

@@ -20,6 +20,21 @@ INVITATION_STATUS_LABELS = {
     "revoked": _l("Revoked"),
     "closed": _l("Closed"),
 }
+STEP_OWNER_LABELS = {
+    # Translators: who takes a step of the action plan (coach's page).
+    "participant": _l("The participant"),
+    "coach": _l("The coach"),
+    "together": _l("Together"),
+    "someone_else": _l("Someone else"),
+}
+# The same, as the participant reads it on their printed plan and in their own record.
+MY_STEP_OWNER_LABELS = {
+    # Translators: who takes a step, on the participant's printed plan.
+    "participant": _l("Me"),
+    "coach": _l("My coach"),
+    "together": _l("Together"),
+    "someone_else": _l("Someone else"),
+}
 MODE_LABELS = {
     # Translators: how an invitation is answered: on the participant's own phone.
     "own_device": _l("On their own phone"),
@@ -37,5 +52,7 @@ def all_labels() -> dict:
         "GENDER_LABELS": GENDER_LABELS,
         "EXIT_REASON_LABELS": EXIT_REASON_LABELS,
         "MODE_LABELS": MODE_LABELS,
+        "STEP_OWNER_LABELS": STEP_OWNER_LABELS,
+        "MY_STEP_OWNER_LABELS": MY_STEP_OWNER_LABELS,
         "language_of": language,
     }

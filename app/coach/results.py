@@ -7,18 +7,20 @@ from __future__ import annotations
 from datetime import date
 
 from flask import g, render_template, request
-from flask_babel import force_locale, refresh
+from flask_babel import force_locale, ngettext, refresh
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..db import get_session
-from ..models import OCCASION_ORDER, Unit
+from ..models import OCCASION_ORDER, Participant, Unit
+from ..services import action_plans
 from ..services import caseload as caseload_service
 from ..services import occasions as occasion_service
 from . import bp
 from .access import audit_view, participant_for
-from .forms import EmptyForm, instrument_titles
+from .forms import EmptyForm, StepForm, instrument_titles
 from .invitations import invitations_of
+from .labels import MY_STEP_OWNER_LABELS
 from .panels import panels
 
 
@@ -30,9 +32,16 @@ def _instrument_keys(unit: Unit, results: dict) -> list[str]:
 
 @bp.get("/participants/<int:participant_id>")
 def participant(participant_id: int):
-    """Everything about one participant: occasions, invitations and progression per instrument."""
+    """Everything about one participant: occasions, action plan, invitations and progression
+    per instrument."""
     db = get_session()
-    person = participant_for(db, current_user, participant_id)
+    return participant_page(db, participant_for(db, current_user, participant_id))
+
+
+def participant_page(db, person: Participant, *, step_form: StepForm | None = None,
+                     status: int = 200):
+    """The participant page, audited as a view; `step_form` is a new step sent back with its
+    errors (the coach's words kept), answered with `status`."""
     unit = db.get(Unit, person.unit_id)
     results = occasion_service.results_of(db, person)
     audit_view(db, person, "participant.results_viewed")
@@ -40,8 +49,9 @@ def participant(participant_id: int):
         "coach/participant.html", participant=person, unit=unit,
         row=caseload_service.row_of(db, person), invitations=invitations_of(db, person),
         panels=panels(results, keys=_instrument_keys(unit, results)),
+        plan=action_plans.plan_of(db, person), step_form=step_form or StepForm(formdata=None),
         titles=instrument_titles(unit.default_instrument_keys), action_form=EmptyForm(),
-        today=date.today())
+        today=date.today()), status
 
 
 def report_pair(results: dict, before: str | None, after: str | None) -> tuple[str | None, str | None]:
@@ -53,8 +63,12 @@ def report_pair(results: dict, before: str | None, after: str | None) -> tuple[s
     return first, last
 
 
-def report_texts() -> dict[str, str]:
-    """The report's own words, in the current locale (called once per language shown)."""
+PRINTED_STEPS = 8  # the plan shares the one A4 page with the results
+
+
+def report_texts(*, more_steps: int = 0) -> dict[str, str]:
+    """The report's own words, in the current locale (called once per language shown).
+    The plan speaks as the participant: "Me", "My coach"."""
     return {
         "title": _("My progress"),
         "compared": _("Compared"),
@@ -63,6 +77,14 @@ def report_texts() -> dict[str, str]:
         "goal": _("What I want to reach next"),
         "steps": _("Next steps, who does what and by when"),
         "next_meeting": _("Next meeting"),
+        "step": _("Step"),
+        "who": _("Who"),
+        "by": _("By when"),
+        "done": _("Done"),
+        "own_words": _("In my own words"),
+        "more_steps": ngettext("%(num)d more step is in the plan.",
+                               "%(num)d more steps are in the plan.", more_steps),
+        **{f"owner.{owner}": str(label) for owner, label in MY_STEP_OWNER_LABELS.items()},
     }
 
 
@@ -80,12 +102,15 @@ def report(participant_id: int):
     refresh()
     build = {"keys": keys, "audience": "participant", "compact": True, "id_prefix": "report"}
     shown = panels(pair, **build)
+    plan = action_plans.plan_of(db, person)
+    more = max(0, len(plan) - PRINTED_STEPS)
     with force_locale("sv"):
-        swedish, sv_texts = panels(pair, **build), report_texts()
+        swedish, sv_texts = panels(pair, **build), report_texts(more_steps=more)
     audit_view(db, person, "participant.report_viewed", before=before, after=after)
     return render_template(
         "coach/report.html", participant=person, unit=unit, before=before, after=after,
-        panels=list(zip(shown, swedish, strict=True)), texts=report_texts(), sv=sv_texts,
+        panels=list(zip(shown, swedish, strict=True)), texts=report_texts(more_steps=more),
+        sv=sv_texts, plan=plan[:PRINTED_STEPS], more_steps=more,
         bilingual=not person.preferred_language.startswith("sv"),
         done=sorted({r.kind for s in results.values() for r in s}, key=OCCASION_ORDER.index),
         dates={r.kind: (r.completed_at.date() if r.completed_at else r.planned_date).isoformat()
