@@ -25,6 +25,7 @@ from ..vocabulary import OCCASION_LABELS, total_label
 
 MISSING = "–"
 LRI, PDI = "\u2066", "\u2069"  # Unicode bidi isolate: left-to-right inside any direction
+WORD_JOINER = "\u2060"  # no line break here (browsers break after a hyphen before digits)
 
 
 @dataclass(frozen=True)
@@ -129,13 +130,18 @@ def occasion_label(result: OccasionResult, *, with_date: bool = True) -> str:
     """'Exit (2026-03-12)', marked when the answers are not saved. ISO dates, as Swedish
     offices write them, read the same in every language and direction: the date is a
     left-to-right isolate, or Arabic text around it would turn it into 12-03-2026 (the label
-    also goes into chart SVG, where no <bdi> can be used)."""
+    also goes into chart SVG, where no <bdi> can be used), and a table heading never breaks
+    it after a hyphen."""
     when = result.completed_at.date() if result.completed_at else result.planned_date
     label = str(OCCASION_LABELS[result.kind])
     if with_date:
         label = _("%(occasion)s (%(date)s)", occasion=label,
-                  date=f"{LRI}{when.isoformat()}{PDI}" if when else MISSING)
+                  date=_unbroken(when) if when else MISSING)
     return _("%(label)s, not saved", label=label) if result.not_saved else label
+
+
+def _unbroken(day) -> str:
+    return LRI + day.isoformat().replace("-", "-" + WORD_JOINER) + PDI
 
 
 def short_label(text: str) -> str:

@@ -171,8 +171,9 @@ def test_the_own_words_show_beside_their_rating(client, session, person):
     said = page[page.index('class="own-words"'):]
     said = said[:said.index("</dl>")]
     assert said.count("Körkortet") == 1  # the same words at both occasions: said once
-    assert re.search(r"Intake \(\u2066\d{4}-\d\d-\d\d\u2069\): rated 4", said)
-    assert re.search(r"Exit \(\u2066\d{4}-\d\d-\d\d\u2069\): rated 7", said)
+    date = r"\u2066\d{4}-\u2060\d\d-\u2060\d\d\u2069"  # left to right, unbroken
+    assert re.search(rf"Intake \({date}\): rated 4", said)
+    assert re.search(rf"Exit \({date}\): rated 7", said)
     report = client.get(f"/coach/participants/{person.id}/report").get_data(as_text=True)
     line = report[report.index('<p class="own-words">'):]
     line = line[:line.index("</p>")]
@@ -227,3 +228,12 @@ def test_the_latest_invitation_of_an_occasion_decides_what_was_asked(session, pe
     session.commit()
     [row] = caseload.caseload(session, unit_ids=[person.unit_id])
     assert row.occasion("intake").invited == ("cefr",)
+
+
+def test_everything_we_keep_lists_the_plan_in_the_persons_language(client, session, person):
+    action_plans.add_step(session, participant=person, text=WORDS, owner="coach",
+                          due_date=date(2026, 5, 4))
+    html = client.get(f"/coach/participants/{person.id}/access").get_data(as_text=True)
+    assert WORDS in html and "مرشدي" in html and "2026-05-04" in html  # "My coach" in Arabic
+    assert client.get(f"/coach/participants/{person.id}/access.json").get_json()[
+        "action_plan"][0]["step"] == WORDS
