@@ -5,6 +5,8 @@ participant's plan is 404, like a participant outside the coach's units.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -33,22 +35,30 @@ def _back_to_plan(person: Participant):
     return redirect(url_for("coach.participant", participant_id=person.id, _anchor="plan"))
 
 
+def _saved(form: StepForm, save: Callable[[], object]) -> bool:
+    """Whether `form` is valid and `save` (one service call) stored it; a step the service
+    refuses puts its reason on the step's words, where the coach fixes it."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        save()
+    except action_plans.InvalidStep as refused:
+        form.text.errors = [*form.text.errors, message_of(refused)]
+        return False
+    return True
+
+
 @bp.post("/participants/<int:participant_id>/plan")
 def plan_add(participant_id: int):
     """Add a step agreed in the conversation; a refused one comes back with its words kept."""
     db = get_session()
     person = participant_for(db, current_user, participant_id)
     form = StepForm()
-    if form.validate_on_submit():
-        try:
-            action_plans.add_step(db, participant=person, text=form.text.data,
-                                  owner=form.owner.data, due_date=form.due_date.data,
-                                  **request_actor())
-        except action_plans.InvalidStep as refused:
-            form.text.errors = [*form.text.errors, message_of(refused)]
-        else:
-            flash(_("The step is added to the plan."), "success")
-            return _back_to_plan(person)
+    if _saved(form, lambda: action_plans.add_step(
+            db, participant=person, text=form.text.data, owner=form.owner.data,
+            due_date=form.due_date.data, **request_actor())):
+        flash(_("The step is added to the plan."), "success")
+        return _back_to_plan(person)
     return participant_page(db, person, step_form=form, status=400)
 
 
@@ -58,16 +68,11 @@ def plan_step(participant_id: int, step_id: int):
     db = get_session()
     person, step = _step_for(db, participant_id, step_id)
     form = StepForm(obj=step, done=step.done_at is not None)
-    if form.validate_on_submit():
-        try:
-            action_plans.change_step(db, step=step, text=form.text.data, owner=form.owner.data,
-                                     due_date=form.due_date.data, done=form.done.data,
-                                     **request_actor())
-        except action_plans.InvalidStep as refused:
-            form.text.errors = [*form.text.errors, message_of(refused)]
-        else:
-            flash(_("The step is saved."), "success")
-            return _back_to_plan(person)
+    if _saved(form, lambda: action_plans.change_step(
+            db, step=step, text=form.text.data, owner=form.owner.data,
+            due_date=form.due_date.data, done=form.done.data, **request_actor())):
+        flash(_("The step is saved."), "success")
+        return _back_to_plan(person)
     audit_view(db, person, "participant.form_viewed", form="action_step")
     return render_template("coach/plan_step.html", participant=person, step=step, form=form,
                            delete_form=EmptyForm()), 400 if form.errors else 200
