@@ -18,6 +18,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-not-secret"
 DEV_BASE_URL = "http://127.0.0.1:5000"  # where `make run` serves
 ENVIRONMENTS = ("development", "production")
+# Compiled catalogs: beside the .po files in a source checkout (`make compile-catalogs`),
+# inside the package in a built wheel (compile_catalogs.py, the build step).
+SOURCE_TRANSLATIONS = PROJECT_ROOT / "translations"
+PACKAGED_TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 
 class ConfigurationError(RuntimeError):
@@ -153,12 +157,17 @@ class Settings:
             "AUDIT_IP_DAYS": self.audit_ip_days,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
-            "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+            "BABEL_TRANSLATION_DIRECTORIES": str(translations_directory()),
             "BABEL_DEFAULT_LOCALE": "sv",
             "WTF_CSRF_TIME_LIMIT": None,
             "COMPRESS_ALGORITHM": ["br", "gzip"],
             **self.extra,
         }
+
+
+def translations_directory() -> Path:
+    """Where the compiled catalogs are: the checkout's translations/, else the package's."""
+    return SOURCE_TRANSLATIONS if SOURCE_TRANSLATIONS.is_dir() else PACKAGED_TRANSLATIONS
 
 
 def _check_base_url(url: str | None) -> None:

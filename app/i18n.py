@@ -49,11 +49,14 @@ DEFAULT_LANGUAGE = "sv"
 
 @cache
 def _catalog_exists(directory: str, code: str) -> bool:
-    return (Path(directory) / code / "LC_MESSAGES" / "messages.po").exists()
+    # The compiled catalog, which is what Flask-Babel serves: a language offered without one
+    # would show English under its own lang and dir.
+    return (Path(directory) / code / "LC_MESSAGES" / "messages.mo").exists()
 
 
 def offered_languages() -> list[Language]:
-    """Languages with a catalog (plus the source language), in the order people see them."""
+    """Languages with a compiled catalog (plus the source language), in the order people see
+    them."""
     directory = current_app.config["BABEL_TRANSLATION_DIRECTORIES"]
     return [
         language
@@ -65,6 +68,15 @@ def offered_languages() -> list[Language]:
 def language(code: str | None) -> Language:
     """The Language for `code`, falling back to Swedish for anything unknown."""
     return BY_CODE.get(code or "", BY_CODE[DEFAULT_LANGUAGE])
+
+
+def served_language(code: str | None) -> Language:
+    """The language a page for someone who chose `code` is written in: theirs once it has a
+    catalog, else the source language that gettext falls back to, so `lang` and `dir` always
+    match the words (never English laid out right to left)."""
+    chosen = BY_CODE.get(code or "")
+    offered = {language.code for language in offered_languages()}
+    return chosen if chosen and chosen.code in offered else BY_CODE[SOURCE_LANGUAGE]
 
 
 def select_locale() -> str:

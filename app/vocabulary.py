@@ -10,9 +10,13 @@ from .instruments import Instrument
 from .instruments.methods import TotalLabel
 
 OCCASION_LABELS = {
+    # Translators: (participant) when a person answered: at the start of the programme
     "intake": _l("Intake"),
+    # Translators: (participant) when a person answered: halfway through the programme
     "midway": _l("Midway"),
+    # Translators: (participant) when a person answered: at the end of the programme
     "exit": _l("Exit"),
+    # Translators: (participant) when a person answered: some months after the programme
     "follow_up": _l("Follow-up"),
 }
 GENDER_LABELS = {
@@ -33,7 +37,9 @@ EXIT_REASON_LABELS = {
 }
 # The scoring method names its total by key (the core has no translations); the words are here.
 TOTAL_LABELS = {
+    # Translators: (participant) the sum of a questionnaire's answers
     TotalLabel.TOTAL: _l("Total"),
+    # Translators: (participant) one language level for all five skills together
     TotalLabel.OVERALL_LEVEL: _l("Overall level"),
 }
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pytest
 
 from app import assets, instruments
-from app.services import goals, invitations
+from app.services import action_plans, goals, invitations
 from app.tokens import invitation_token
 
 from . import factories
@@ -87,6 +87,11 @@ coach.invitation_print    GET     302       302         200     404     200     
 coach.close               POST    302       302         302     404     302        403       403
 coach.revoke              POST    302       302         302     404     302        403       403
 coach.reissue             POST    302       302         302     404     302        403       403
+coach.plan_add            POST    302       302         400     404     400        403       403
+coach.plan_step           GET     302       302         200     404     200        403       403
+coach.plan_step           POST    302       302         400     404     400        403       403
+coach.plan_done           POST    302       302         302     404     302        403       403
+coach.plan_delete         POST    302       302         302     404     302        403       403
 evaluator.cohort          GET     302       302         403     403     403        200       200
 evaluator.export          POST    302       302         403     403     403        302       302
 evaluator.tables_download GET     302       302         403     403     403        200       200
@@ -127,7 +132,8 @@ def test_every_row_is_a_route(app):
 
 @dataclass
 class World:
-    """Unit A holds a person with an open invitation; unit B is a sibling unit."""
+    """Unit A holds a person with an open invitation and a step in their action plan; unit B
+    is a sibling unit."""
 
     unit_a: object
     unit_b: object
@@ -147,8 +153,10 @@ def _world(app, session) -> World:
     goal = goals.create_goal(session, organisation_id=organisation.id, title="Goal",
                              instrument_key="work_wheel", measure="any_increase", target=None,
                              target_percent=50.0)
+    step = action_plans.add_step(session, participant=person, text="Söka praktik", owner="coach")
     token = invitation_token(invitation.id, secret=app.secret_key)
     paths = {"participant_id": person.id, "invitation_id": invitation.id, "goal_id": goal.id,
+             "step_id": step.id,
              "token": token, "key": "work_wheel",
              "item_key": instruments.latest("work_wheel").items[0].key,
              "version": assets.digest("plotly.min.js"), "name": "plotly.min.js", "filename": "favicon.svg"}

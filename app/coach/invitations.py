@@ -3,12 +3,13 @@ revoke, re-issue and close."""
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
 
 from ..db import get_session
-from ..i18n import message_of
+from ..i18n import message_of, served_language
 from ..models import AssessmentMode, Invitation, Occasion, Participant, Unit
 from ..qr import qr_svg
 from ..services import caseload as caseload_service
@@ -86,13 +87,37 @@ def invitation(invitation_id: int):
     return render_template("coach/invitation.html", **_invitation_context(db, invitation))
 
 
+def handout_words(valid_until: str) -> dict[str, str]:
+    """The handout's words in the current locale (called once per language printed)."""
+    return {
+        # Translators: (participant) heading of the printed sheet with the QR code
+        "title": _("Your questionnaires in Stegvis"),
+        # Translators: (participant) on the printed sheet, above the QR code
+        "scan": _("Scan the code with your phone's camera."),
+        # Translators: (participant) on the printed sheet, followed by a web address and a code
+        "type": _("Or go to this address and type the code:"),
+        # Translators: (participant) on the printed sheet; the date is written 2026-12-31
+        "valid": _("Valid until %(date)s", date=valid_until),
+    }
+
+
 @bp.get("/invitations/<int:invitation_id>/print")
 def invitation_print(invitation_id: int):
-    """A printable sheet to hand over: QR code, short code and where to type it."""
+    """A printable sheet to hand over: QR code, short code and where to type it, in the
+    participant's language with easy Swedish alongside (the page around it is the coach's)."""
     db = get_session()
     invitation = invitation_for(db, current_user, invitation_id)
+    context = _invitation_context(db, invitation)
+    spoken = served_language(invitation.language or context["participant"].preferred_language)
+    valid_until = invitation.expires_at.date().isoformat()
+    with force_locale(spoken.code):
+        words = handout_words(valid_until)
+    with force_locale("sv"):
+        words_sv = handout_words(valid_until)
     audit_view(db, invitation, "invitation.printed")
-    return render_template("coach/invitation_print.html", **_invitation_context(db, invitation))
+    return render_template(
+        "coach/invitation_print.html", **context, spoken=spoken, words=words, words_sv=words_sv,
+        address=current_app.config["BASE_URL"].rstrip("/") + url_for("participant.short_code"))
 
 
 @bp.post("/invitations/<int:invitation_id>/revoke")

@@ -29,10 +29,13 @@ STEP_OWNER_LABELS = {
 }
 # The same, as the participant reads it on their printed plan and in their own record.
 MY_STEP_OWNER_LABELS = {
-    # Translators: who takes a step, on the participant's printed plan.
+    # Translators: (participant) who takes a step of their printed action plan: they do
     "participant": _l("Me"),
+    # Translators: (participant) who takes a step of their printed action plan
     "coach": _l("My coach"),
+    # Translators: (participant) who takes a step of their printed action plan
     "together": _l("Together"),
+    # Translators: (participant) who takes a step of their printed action plan
     "someone_else": _l("Someone else"),
 }
 MODE_LABELS = {

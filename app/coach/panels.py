@@ -77,6 +77,7 @@ def panels(results: dict[str, list[OccasionResult]], *, keys: Sequence[str], aud
             panel.hidden_reason = (
                 _("This questionnaire is used only for group statistics, so nobody sees individual results.")
                 if audience == "coach" else
+                # Translators: (participant) on the printed summary, after a questionnaire's name
                 _("These results are for the coach's work and are not printed."))
         elif not series:
             panel.notes.append(_("No completed assessment yet."))
@@ -90,14 +91,17 @@ def _fill(panel: Panel, series: list[OccasionResult], *, compact: bool, chart_id
     instrument = series[-1].instrument
     comparable = [r for r in series if instruments.comparable(r.instrument, instrument)]
     if len(comparable) < len(series):
+        # Translators: (participant) also on the participant's printed summary
         panel.notes.append(_("Earlier answers were given to a version of this questionnaire that "
                              "cannot be compared with the latest one, so they are not shown."))
         series = comparable
     if len(series) == 1:
+        # Translators: (participant) also on the participant's printed summary
         panel.notes.append(_("Only one assessment so far (%(occasion)s): no exit assessment yet. "
                              "The change shows here after the next assessment.",
                              occasion=OCCASION_LABELS[series[0].kind]))
     if any(r.not_saved for r in series):
+        # Translators: (participant) also on the participant's printed summary
         panel.notes.append(_("Answers marked “not saved” are shown only while the invitation is "
                              "open. They are deleted when it closes."))
     draw = {ChartKind.WHEEL: _wheel, ChartKind.LEVELS: _levels,
@@ -137,6 +141,7 @@ def occasion_label(result: OccasionResult, *, with_date: bool = True) -> str:
     if with_date:
         label = _("%(occasion)s (%(date)s)", occasion=label,
                   date=_unbroken(when) if when else MISSING)
+    # Translators: (participant) an occasion whose answers are not kept, e.g. "Exit, not saved"
     return _("%(label)s, not saved", label=label) if result.not_saved else label
 
 
@@ -172,8 +177,10 @@ def _table(caption: str, rows_spec, series: list[OccasionResult], values, name=_
 
     The printed report names occasions without dates (its header has them) to save width.
     """
+    # Translators: (participant) column heading: the areas of a wheel, or language skills
     headers = [_("Area")] + [occasion_label(r, with_date=not compact) for r in series]
     if len(series) > 1:
+        # Translators: (participant) column heading: the difference from first to last time
         headers.append(_("Change"))
     rows = []
     for key, label in rows_spec:
@@ -196,6 +203,7 @@ def _wheel(panel, instrument: Instrument, series, *, compact, chart_id) -> None:
             else {"height": 340, "wrap": 18})
     radar = charts.wheel_radar(areas, data, low=scale.min, high=scale.max, **size)
     panel.charts.append(Chart(f"{chart_id}-radar", figure_json(radar),
+                              # Translators: (participant) caption of the wheel chart
                               _("%(title)s: one line per occasion, 1 = not at all satisfied, "
                                 "10 = completely satisfied.", title=panel.title)))
     if len(series) > 1 and not compact:
@@ -227,6 +235,7 @@ def _levels(panel, instrument: Instrument, series, *, compact, chart_id) -> None
     # it reads "+1" beside Arabic words too (the cell takes its direction from the words).
     for _label, cells in panel.table.rows:
         if len(series) > 1 and cells[-1] != MISSING:
+            # Translators: (participant) change of language level, e.g. "+2 steps"
             cells[-1] = ngettext("%(steps)s step", "%(steps)s steps", abs(int(cells[-1])),
                                  steps=f"{LRI}{cells[-1]}{PDI}")
 

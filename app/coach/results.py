@@ -10,8 +10,10 @@ from flask import g, render_template, request
 from flask_babel import force_locale, ngettext, refresh
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..db import get_session
+from ..i18n import current_language, served_language
 from ..models import OCCASION_ORDER, Participant, Unit
 from ..services import action_plans
 from ..services import caseload as caseload_service
@@ -70,18 +72,31 @@ def report_texts(*, more_steps: int = 0) -> dict[str, str]:
     """The report's own words, in the current locale (called once per language shown).
     The plan speaks as the participant: "Me", "My coach"."""
     return {
+        # Translators: (participant) heading of the participant's printed one-page summary
         "title": _("My progress"),
+        # Translators: (participant) followed by two occasions, e.g. "Intake → Exit"
         "compared": _("Compared"),
+        # Translators: (participant) followed by a date
         "intake_date": _("Started the programme"),
+        # Translators: (participant) a section the participant and coach fill in by hand
         "action_plan": _("My action plan"),
+        # Translators: (participant) a line to write on by hand
         "goal": _("What I want to reach next"),
+        # Translators: (participant) lines to write on by hand
         "steps": _("Next steps, who does what and by when"),
+        # Translators: (participant) followed by a line to write a date on by hand
         "next_meeting": _("Next meeting"),
+        # Translators: (participant) heading of a column of their printed action plan
         "step": _("Step"),
+        # Translators: (participant) heading of a column of their printed action plan
         "who": _("Who"),
+        # Translators: (participant) heading of a column of their printed action plan: a date
         "by": _("By when"),
+        # Translators: (participant) heading of a column of their printed action plan: ticks
         "done": _("Done"),
+        # Translators: (participant) on the printed summary, before what they wrote themselves
         "own_words": _("In my own words"),
+        # Translators: (participant) below their printed action plan, when it is too long
         "more_steps": ngettext("%(num)d more step is in the plan.",
                                "%(num)d more steps are in the plan.", more_steps),
         **{f"owner.{owner}": str(label) for owner, label in MY_STEP_OWNER_LABELS.items()},
@@ -98,7 +113,14 @@ def report(participant_id: int):
     before, after = report_pair(results, request.args.get("before"), request.args.get("after"))
     pair = {k: [r for r in series if r.kind in (before, after)] for k, series in results.items()}
     keys = _instrument_keys(unit, results)
-    g.locale = person.preferred_language  # the page, its lang and dir follow the participant
+    done = sorted({r.kind for s in results.values() for r in s}, key=OCCASION_ORDER.index)
+    # The controls above the page stay in the coach's language, with its own lang and dir.
+    coach_language = current_language()
+    controls = Markup(render_template("coach/_report_controls.html", before=before, after=after,
+                                      done=done, language=coach_language))
+    # The page, its lang and dir follow the participant's language once it has a catalog
+    # (until then the source language, never English laid out right to left).
+    g.locale = served_language(person.preferred_language).code
     refresh()
     build = {"keys": keys, "audience": "participant", "compact": True, "id_prefix": "report"}
     shown = panels(pair, **build)
@@ -111,7 +133,6 @@ def report(participant_id: int):
         "coach/report.html", participant=person, unit=unit, before=before, after=after,
         panels=list(zip(shown, swedish, strict=True)), texts=report_texts(more_steps=more),
         sv=sv_texts, plan=plan[:PRINTED_STEPS], more_steps=more,
-        bilingual=not person.preferred_language.startswith("sv"),
-        done=sorted({r.kind for s in results.values() for r in s}, key=OCCASION_ORDER.index),
+        bilingual=not g.locale.startswith("sv"), controls=controls,
         dates={r.kind: (r.completed_at.date() if r.completed_at else r.planned_date).isoformat()
                for s in results.values() for r in s})

@@ -58,11 +58,14 @@ class FileScope:
     cohort: CohortFilter
     instrument_keys: tuple[str, ...]
     consent_required: frozenset[str] = frozenset()
+    versions: tuple[int, ...] = ()  # when set: only these versions (comparable with the chosen)
 
     def conditions(self) -> list:
         """SQL conditions on Participant (joined to Unit) and Assessment."""
         found = [*participant_conditions(self.view, self.cohort), *counted_assessment(),
                  Assessment.instrument_key.in_(self.instrument_keys)]
+        if self.versions:
+            found.append(Assessment.instrument_version.in_(self.versions))
         if self.consent_required:
             found.append(or_(Assessment.instrument_key.not_in(sorted(self.consent_required)),
                              Assessment.consent_id.is_not(None)))

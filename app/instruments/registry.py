@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from .schema import FILE_NAME, DefinitionProblem, Instrument
 
 DEFINITIONS = Path(__file__).resolve().parent / "definitions"
+STATIC = Path(__file__).resolve().parents[2] / "static"  # recordings (item `audio`) live here
 
 
 class InstrumentDefinitionError(Exception):
@@ -83,7 +84,18 @@ def load_file(path: Path) -> Instrument:
         )
     if instrument.version != int(match["version"]):
         raise InstrumentDefinitionError(path.name, "version", "differs from file name")
+    _check_recordings(instrument, path.name)
     return instrument
+
+
+def _check_recordings(instrument: Instrument, file: str) -> None:
+    """Every recording a definition names exists: a missing file is found at start-up, not
+    by a participant pressing Read aloud."""
+    for index, item in enumerate(instrument.items):
+        for language, name in item.audio.items():
+            if not (STATIC / name).is_file():
+                raise InstrumentDefinitionError(
+                    file, f"items[{index}].audio.{language}", f"no file static/{name}")
 
 
 def structure(instrument: Instrument) -> dict[str, tuple]:

@@ -26,6 +26,9 @@ IndividualResults = Literal["participant_and_coach", "coach_only", "statistics_o
 # names the Health Wheel's stress, diet and exercise) or Stegvis's own addition. Evaluators
 # need this to say which results can be compared with the programme's report.
 ItemSource = Literal["MAP2020", "Stegvis"]
+# A recorded reading of an item: a file under static/, per language code (`sv`, `fa_AF`).
+AUDIO_LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
+AUDIO_FILE = re.compile(r"^[a-z0-9_-]+(/[a-z0-9_.-]+)*\.(mp3|ogg|opus|m4a|wav)$")
 
 
 class DefinitionProblem(ValueError):
@@ -100,6 +103,25 @@ class Item(_Frozen):
     # A free-text item that names another item's area (work_wheel "other_text" → "other").
     names_item: str | None = None
     source: ItemSource | None = None
+    # Optional recordings, played instead of the device's synthetic voice (read-aloud):
+    # language code -> path under static/, e.g. { sv = "audio/work_wheel-1/health.sv.mp3" }.
+    audio: dict[str, str] = {}
+
+    @field_validator("audio")
+    @classmethod
+    def _audio_paths(cls, audio: dict[str, str]) -> dict[str, str]:
+        for language, path in audio.items():
+            if not AUDIO_LANGUAGE.match(language):
+                raise DefinitionProblem(language, "not a language code such as sv or fa_AF")
+            if not AUDIO_FILE.match(path) or ".." in path.split("/"):
+                raise DefinitionProblem(
+                    language, f"'{path}' is not a relative path under static/ to an .mp3, .ogg, "
+                              ".opus, .m4a or .wav file")
+        return audio
+
+    def audio_for(self, locale: str) -> str | None:
+        """The recording for `locale` (fa_AF, else fa), or None."""
+        return self.audio.get(locale) or self.audio.get(locale.split("_")[0])
 
 
 class Subscale(_Frozen):

@@ -102,8 +102,8 @@ def text_entries(instrument: Instrument) -> tuple[TextEntry, ...]:
         for value, text in sorted(item.anchors.items()):
             name = _value_ref(scale.value_names, value)
             note = (
-                f"Statement for level {name} in '{item.key}'; participants choose the highest "
-                f"that is true for them."
+                f"Statement for level {name} in '{item.key}'; the statements go from easy to "
+                f"hard, and participants choose the last one that is true for them."
                 if scale.value_names
                 else f"Label of answer {value} for this question only."
             )

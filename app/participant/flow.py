@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import flask_babel
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 from sqlmodel import Session
 from wtforms import SelectChoice
 
@@ -128,12 +129,30 @@ class QuestionScreen:
     skippable: bool
     max_length: int | None
     named: str | None = None  # what the participant wrote for the item this one scores
+    audio: str | None = None  # a recording of the item in this language, under static/
+
+    @property
+    def page_title(self) -> str:
+        """The question as plain text, for the window title (which holds no markup)."""
+        return str.__str__(self.text)
+
+
+class Fallback(str):
+    """A text shown in English because its translation is missing: in HTML it carries its own
+    lang and dir, so inside a right-to-left page it reads "…not printed." and a screen reader
+    or read-aloud voice takes it as English."""
+
+    def __html__(self) -> Markup:
+        return Markup('<bdi lang="en" dir="ltr">%s</bdi>') % escape(str(self))
 
 
 def _texts(instrument: Instrument, ref: str, locale: str, translations, target: str | None,
            bilingual: bool, licences) -> tuple[str, str | None]:
     values = {"language": language_name(target, locale)} if target else {}
     text = localized(instrument, ref, locale, translations=translations, licences=licences, **values)
+    if locale.split("_")[0] not in ("sv", "en") and text == localized(
+            instrument, ref, "en", licences=licences, **values):
+        text = Fallback(text)
     if not bilingual or locale.split("_")[0] == "sv":
         return text, None
     values_sv = {"language": language_name(target, "sv")} if target else {}
@@ -185,7 +204,7 @@ def question_screen(
         key=instrument.key, item_key=item.key, title=title, lead=lead, text=text,
         lead_sv=lead_sv, text_sv=text_sv, kind=kind, options=tuple(options),
         skippable=item.skippable, max_length=scale.max_length if scale.kind == "text" else None,
-        named=named,
+        named=named, audio=item.audio_for(locale),
     )
 
 

@@ -189,6 +189,15 @@ def statistics_instruments(session: Session, organisation_id: int) -> list[Instr
     return found
 
 
+def chosen_instrument(cohort: CohortFilter) -> Instrument:
+    """The instrument (and version) the evaluator chose; the latest version when they chose
+    none, the Work Wheel when they chose no instrument."""
+    key = cohort.instrument_key or DEFAULT_INSTRUMENT
+    if cohort.instrument_version:
+        return instruments.get(key, cohort.instrument_version)
+    return instruments.latest(key)
+
+
 def comparable_versions(instrument: Instrument) -> list[int]:
     """Versions whose scores may be pooled with `instrument`'s (declared comparable)."""
     return [other.version for other in instruments.all_instruments()
@@ -607,9 +616,7 @@ def dashboard(session: Session, cohort: CohortFilter, threshold: int,
               view: EvaluatorView | None = None) -> Dashboard:
     """Fetch and compute the whole cohort page for one instrument and one comparison.
     Refuses Health Wheel statistics unless the organisation chose them."""
-    key = cohort.instrument_key or DEFAULT_INSTRUMENT
-    instrument = instruments.get(key, cohort.instrument_version) if cohort.instrument_version \
-        else instruments.latest(key)
+    instrument = chosen_instrument(cohort)
     health_offered = pools_health_wheel(session, cohort.organisation_id)
     if instrument.key == HEALTH_WHEEL and not health_offered:
         raise HealthStatisticsNotChosen()

@@ -22,7 +22,6 @@ from functools import partial
 
 from sqlmodel import Session, select
 
-from .. import instruments
 from ..exports.archive import datapackage, json_text, write_spss, zip_stream
 from ..exports.codebook import codebook_blocks, to_html, to_markdown
 from ..exports.columns import Column, background_columns, long_columns, wide_columns
@@ -34,7 +33,13 @@ from ..instruments import Instrument
 from ..instruments.codebook import asks_target_language
 from ..models import EvaluationProject
 from .audit import record
-from .cohort import CohortFilter, cohort_size, current_instruments
+from .cohort import (
+    CohortFilter,
+    chosen_instrument,
+    cohort_size,
+    comparable_versions,
+    current_instruments,
+)
 from .disclosure import QUASI_IDENTIFIERS, EvaluatorView, view_of
 from .errors import N_, DomainError
 
@@ -169,15 +174,15 @@ def start_export(session: Session, cohort: CohortFilter, *, evaluation: str, lay
     _check_cohort(session, view, cohort)
     project = evaluation_project(session, organisation_id=cohort.organisation_id, name=evaluation)
     _record_purpose(session, project, purpose, staff_id=staff_id, ip=ip, via=via)
-    offered = [instruments.latest(cohort.instrument_key)] if cohort.instrument_key \
-        else current_instruments()
+    offered = [chosen_instrument(cohort)] if cohort.instrument_key else current_instruments()
     sensitive = _sensitive_choices(offered, project, purpose)
     leaving = {c.key for c in sensitive if c.included}
     chosen = [i for i in offered if not i.sensitive or i.key in leaving]
     if not chosen:
         raise CannotExport(N_("Health Wheel and KASAM answers leave only when the evaluation's "
                               "purpose includes them."))
-    scope = FileScope(view, cohort, tuple(i.key for i in chosen), frozenset(leaving))
+    versions = tuple(comparable_versions(chosen[0])) if cohort.instrument_version else ()
+    scope = FileScope(view, cohort, tuple(i.key for i in chosen), frozenset(leaving), versions)
     small = export_population(session, scope)
     filters = {k: v for k, v in cohort.as_details().items() if k != "organisation_id"}
     details = {"evaluation": evaluation, "layout": layout, "csv": fmt.key, "via": via,

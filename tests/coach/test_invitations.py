@@ -74,3 +74,23 @@ def test_unknown_instrument_is_refused_with_a_message(client, session, login_as)
                       )
     assert bad.status_code == 200 and "error-message" in bad.get_data(as_text=True)
     assert session.exec(select(Invitation)).first() is None
+
+
+def test_the_printed_handout_is_in_the_participants_language_with_easy_swedish(client, session, login_as):
+    unit = factories.make_unit(session)
+    coach = login_as("coach", units=[unit])
+    coach.preferred_language = "en"
+    session.add(coach)
+    session.commit()
+    participant = factories.make_participant(session, unit=unit, preferred_language="ar")
+    client.post(f"/coach/participants/{participant.id}/invite",
+                data={"occasion": "intake", "instrument_keys": ["work_wheel"], "mode": "own_device"})
+    invitation = session.exec(select(Invitation).where(Invitation.participant_id == participant.id)).one()
+    page = client.get(f"/coach/invitations/{invitation.id}/print").get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in page  # the coach's page around the sheet
+    assert '<div class="invitation-sheet" lang="ar" dir="rtl">' in page
+    sheet = page.split('class="invitation-sheet"')[1]
+    assert "Your questionnaires" not in sheet
+    assert '<span class="sv" lang="sv" dir="ltr">Dina frågor i Stegvis</span>' in sheet
+    assert f'{invitation.short_code[:4]} {invitation.short_code[4:]}' in sheet
+    assert '<a class="back-link"' in page

@@ -116,3 +116,25 @@ def _occasions(figure) -> list[str]:
     """Which occasions a figure's traces draw, told by their style (labels are translated)."""
     by_colour = {style.colour: kind for kind, style in OCCASION_STYLE.items()}
     return [by_colour[trace["line"]["color"]] for trace in figure["data"]]
+
+
+def test_report_without_a_catalog_for_the_language_is_not_english_laid_out_right_to_left(
+        client, session, coach_and_participant):
+    _coach, participant = coach_and_participant
+    participant.preferred_language = "fa_AF"  # Dari: right to left, no catalog yet
+    session.add(participant)
+    session.commit()
+    fill_in(session, participant, "intake")
+    html = client.get(f"/coach/participants/{participant.id}/report").get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in html  # the words gettext serves, in their direction
+    assert "are not printed." in html
+
+
+def test_report_controls_stay_in_the_coachs_language(client, session, coach_and_participant):
+    _coach, participant = coach_and_participant
+    fill_in(session, participant, "intake")
+    html = client.get(f"/coach/participants/{participant.id}/report").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in html
+    assert '<form method="get" class="filters no-print" lang="en" dir="ltr">' in html
+    assert ">Show</button>" in html
+    assert "→" not in html.split('class="report-head"')[1].split("</header>")[0]  # "←" in Arabic

@@ -189,3 +189,31 @@ def test_evaluators_can_choose_an_older_version_that_cannot_be_pooled(
     page = client.get("/evaluator/?instrument=work_wheel:1")
     assert page.status_code == 200
     assert "The work wheel (version 1)" in page.get_data(as_text=True)
+
+
+def test_an_export_of_an_older_version_describes_and_holds_that_version_only(
+        session, unit, monkeypatch):
+    from app import instruments
+    from app.instruments.registry import Registry
+
+    from .test_exports import read_csv, run_export
+
+    first = instruments.latest("work_wheel")
+    second = first.model_copy(update={"version": 2, "comparable_versions": ()})
+    others = [i for i in instruments.all_instruments() if i.key != "work_wheel"]
+    registry = Registry([*others, first, second])
+    monkeypatch.setattr(instruments, "registry", lambda: registry)
+    people = make_cohort(session, unit, WOMEN + MEN)  # answered with version 1
+    later = add_assessment(session, people[0], "follow_up", "work_wheel", wheel(9),
+                           on=date(2026, 9, 1))
+    later.instrument_version = 2  # answered with the newer version, which may not be pooled
+    session.add(later)
+    session.commit()
+    archive = run_export(session, unit.organisation_id, layout="long",
+                         instrument_key="work_wheel", instrument_version=1)
+    rows = read_csv(archive, "stegvis-long.csv")
+    assert rows and {row["instrument_version"] for row in rows} == {"1"}
+    every = read_csv(run_export(session, unit.organisation_id, layout="long",
+                                instrument_key="work_wheel"), "stegvis-long.csv")
+    newer = [row for row in every if row["instrument_version"] == "2"]
+    assert len(newer) == len(wheel(9)) and len(every) == len(rows) + len(newer)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import sys
+
 import pytest
 from pydantic import ValidationError
 
@@ -11,7 +14,9 @@ from app.instruments.registry import (
     InstrumentDefinitionError,
     UnknownInstrument,
     comparable,
+    load_file,
     load_registry,
+    parse_definition,
     registry,
 )
 
@@ -320,3 +325,37 @@ def test_a_fifth_instrument_is_only_a_file(tmp_path):
     assert codebook(fifth)["total"] == {"min": 0, "max": 8}
     assert localized(fifth, "give_up", "sv") == "Jag ger upp lätt."
     assert set(plausible_answers(fifth, random.Random(1))) == {"can_learn", "give_up"}
+
+
+def _with_audio(audio: str) -> str:
+    return WORK_WHEEL.replace('key = "health"\n', f'key = "health"\naudio = {audio}\n', 1)
+
+
+def test_an_item_may_have_recordings_that_exist_under_static(tmp_path, monkeypatch):
+    (tmp_path / "audio").mkdir()
+    (tmp_path / "audio" / "health.sv.mp3").write_bytes(b"ID3")
+    monkeypatch.setattr(sys.modules["app.instruments.registry"], "STATIC", tmp_path)
+    path = tmp_path / "work_wheel-1.toml"
+    path.write_text(_with_audio('{ sv = "audio/health.sv.mp3" }'), encoding="utf-8")
+    item = load_file(path).item("health")
+    assert item.audio_for("sv") == "audio/health.sv.mp3"
+    assert item.audio_for("sv_SE") == "audio/health.sv.mp3" and item.audio_for("ar") is None
+
+
+def test_a_recording_that_is_missing_stops_loading(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys.modules["app.instruments.registry"], "STATIC", tmp_path)
+    path = tmp_path / "work_wheel-1.toml"
+    path.write_text(_with_audio('{ fa_AF = "audio/health.fa.mp3" }'), encoding="utf-8")
+    with pytest.raises(InstrumentDefinitionError, match=r"items\[\d\]\.audio\.fa_AF: no file static/audio/health.fa.mp3"):
+        load_file(path)
+
+
+@pytest.mark.parametrize(("audio", "field"), [
+    ('{ sv = "../app/config.py" }', "audio.sv"),
+    ('{ sv = "/etc/passwd.mp3" }', "audio.sv"),
+    ('{ sv = "audio/health.exe" }', "audio.sv"),
+    ('{ Svenska = "audio/health.mp3" }', "audio.Svenska"),
+])
+def test_a_recording_must_be_a_sound_file_under_static(audio, field):
+    with pytest.raises(InstrumentDefinitionError, match=re.escape(field)):
+        parse_definition(_with_audio(audio), "work_wheel-1.toml")

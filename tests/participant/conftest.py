@@ -8,6 +8,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
 
 from app import instruments
 from app.config import PROJECT_ROOT
@@ -20,7 +22,8 @@ ALL_FOUR = ["work_wheel", "health_wheel", "cefr", "kasam13"]
 
 @pytest.fixture
 def catalogs(app, tmp_path):
-    """Offer extra languages (e.g. fa_AF) by adding an empty catalog beside copies of the real ones."""
+    """Offer extra languages (e.g. fa_AF) by adding an empty compiled catalog beside copies of
+    the real ones (a language is offered once its compiled catalog exists)."""
     directory = tmp_path / "translations"
     shutil.copytree(PROJECT_ROOT / "translations", directory)
 
@@ -28,8 +31,10 @@ def catalogs(app, tmp_path):
         for code in codes:
             folder = directory / code / "LC_MESSAGES"
             folder.mkdir(parents=True, exist_ok=True)
-            if not (folder / "messages.po").exists():
+            if not (folder / "messages.mo").exists():
                 (folder / "messages.po").write_text("", encoding="utf-8")
+                with (folder / "messages.mo").open("wb") as handle:
+                    write_mo(handle, Catalog(locale=code))
         app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(directory)
         _catalog_exists.cache_clear()
 

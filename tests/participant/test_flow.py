@@ -181,11 +181,33 @@ def test_with_coach_mode_is_shown_and_stored(client, session, opened):
 def test_bilingual_toggle_shows_easy_swedish_under_the_question(client, session, opened):
     opened(keys=["work_wheel"], language="en")
     client.post("/answer/work_wheel/start")
-    assert 'lang="sv"' not in client.get("/answer/work_wheel/health").get_data(as_text=True).split("<main")[1]
+    before = client.get("/answer/work_wheel/health").get_data(as_text=True)
+    assert 'lang="sv"' not in before.split("<main")[1]
+    assert 'aria-pressed="false"' in before and '<span class="toggle-state" aria-hidden="true">Off</span>' in before
     client.post("/answer/bilingual", data={"next": "/answer/work_wheel/health"})
     page = client.get("/answer/work_wheel/health").get_data(as_text=True)
-    assert '<p class="sv-text" lang="sv" dir="ltr">Hur nöjd är du med din …? Hälsa</p>' in page
-    assert 'aria-pressed="true"' in page
+    assert '<p class="sv-text" lang="sv" dir="ltr">Hur nöjd är du med den här delen av ditt liv? Hälsa</p>' in page
+    # The switch keeps its name; its state is aria-pressed and a visible word.
+    assert 'aria-pressed="true"' in page and '<span class="toggle-state" aria-hidden="true">On</span>' in page
+    assert "Show the question in Swedish too" in page
+
+
+def test_read_aloud_says_when_the_device_has_no_voice_and_plays_a_recording_when_there_is_one(
+        client, opened, monkeypatch):
+    opened(keys=["work_wheel"], language="en")
+    client.post("/answer/work_wheel/start")
+    page = client.get("/answer/work_wheel/health").get_data(as_text=True)
+    assert 'data-no-voice-label="This phone or computer cannot read this language aloud."' in page
+    assert 'data-speech-lang="en-GB"' in page and "data-audio" not in page
+    work = instruments.latest("work_wheel")
+    recorded = work.model_copy(update={"items": tuple(
+        item.model_copy(update={"audio": {"en": "audio/health.en.mp3"}}) if item.key == "health"
+        else item for item in work.items)})
+    real_get = instruments.get
+    monkeypatch.setattr(instruments, "get", lambda key, version: recorded if key == "work_wheel"
+                        else real_get(key, version))
+    page = client.get("/answer/work_wheel/health").get_data(as_text=True)
+    assert 'data-audio="/static/audio/health.en.mp3"' in page
 
 
 def test_cefr_asks_the_target_language_and_shows_seven_statements(client, session, opened):

@@ -183,3 +183,13 @@ def test_a_language_choice_with_a_hostile_next_goes_back_to_the_answers(client, 
     opened(["work_wheel"])
     response = client.post("/answer/language", data={"language": "en", "next": target})
     assert response.status_code == 302 and response.headers["Location"].endswith("/answer/")
+
+
+def test_untranslated_texts_in_a_right_to_left_page_keep_their_own_direction(client, catalogs, opened):
+    catalogs("sv", "ar", "fa_AF")  # an empty Dari catalog: every text falls back to English
+    opened(keys=["work_wheel"], language="fa_AF")
+    client.post("/answer/work_wheel/start")
+    page = client.get("/answer/work_wheel/health").get_data(as_text=True)
+    assert '<html lang="fa-AF" dir="rtl">' in page
+    assert '<bdi lang="en" dir="ltr">Health</bdi>' in page
+    assert "<title>Health – Stegvis</title>" in page  # the window title holds no markup
