@@ -1,15 +1,15 @@
 """Add the action plan: steps a participant and their coach agree (what, who, by when, done).
 
-Revision ID: 0008_conversation
-Revises: 0007_privacy_lifecycle
+Revision ID: 0010_conversation
+Revises: 0009_organisation_settings
 Create Date: 2026-12-04 10:00:00
 """
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-revision = "0008_conversation"
-down_revision = "0007_privacy_lifecycle"
+revision = "0010_conversation"
+down_revision = "0009_organisation_settings"
 branch_labels = None
 depends_on = None
 
