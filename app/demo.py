@@ -32,7 +32,7 @@ from .models import (
     utcnow,
 )
 from .models.participants import CODE_ALPHABET, CODE_LENGTH
-from .services import goals, reminders, scores
+from .services import action_plans, goals, reminders, scores
 from .services import participants as participant_service
 from .services.staff import create_staff, find_by_email
 
@@ -51,6 +51,16 @@ GENDERS = (Gender.WOMAN,) * 9 + (Gender.MAN,) * 8 + (Gender.OTHER, Gender.PREFER
 # Share of due occasions that got answered: the second round is where programmes lose data.
 RESPONSE_RATE = {"intake": 1.0, "midway": 0.7, "exit": 0.8, "follow_up": 0.5}
 CONSENT_TEXT_VERSION = "health-consent-1"
+# Steps as a coach writes them down in a conversation, with who takes them.
+DEMO_STEPS = (
+    ("Uppdatera cv:t med praktiken i höstas", "participant"),
+    ("Ringa Arbetsförmedlingen om praktikplats inom vården", "coach"),
+    ("Anmäla sig till nästa SFI-kurs", "participant"),
+    ("Besöka rekryteringsträffen i Folkets hus", "together"),
+    ("Öva på körkortsteorin tre gånger i veckan", "participant"),
+    ("Boka tid hos vårdcentralen om ryggen", "participant"),
+    ("Kontakta studie- och yrkesvägledaren om undersköterskeutbildningen", "someone_else"),
+)
 EXIT_REASONS = (ExitReason.WORK,) * 3 + (ExitReason.STUDIES,) * 2 + (
     ExitReason.OTHER_PROGRAMME, ExitReason.MOVED, ExitReason.ILL_HEALTH, ExitReason.UNKNOWN)
 
@@ -185,6 +195,17 @@ def _goal(session: Session, org: Organisation, today: date) -> None:
         period_start=today - timedelta(days=730), period_end=today))
 
 
+def _plans(session: Session, participants: list[Participant], today: date) -> None:
+    """An action plan of two to four steps for every other new participant, one of them done."""
+    for participant in participants[::2]:
+        rng = random.Random(f"plan-{participant.code}")
+        for number, (text, owner) in enumerate(rng.sample(DEMO_STEPS, rng.randint(2, 4))):
+            step = action_plans.add_step(session, participant=participant, text=text, owner=owner,
+                                         due_date=today + timedelta(days=rng.randint(-10, 40)))
+            if number == 0:
+                action_plans.mark_step(session, step=step, done=True)
+
+
 def load_demo(session: Session, *, password: str, today: date | None = None) -> str:
     """Load the demo data; returns a one-line summary of what was added."""
     today = today or date.today()
@@ -202,4 +223,5 @@ def load_demo(session: Session, *, password: str, today: date | None = None) -> 
     created = _participants(session, units, rng, today)
     _answers(session, created, today)
     _goal(session, org, today)
+    _plans(session, created, today)
     return f"{len(created)} participants added to {ORGANISATION}"

@@ -26,7 +26,7 @@ import app as application_package
 from app import instruments
 from app.db import engine_of
 from app.models import AuditEvent, Organisation
-from app.services import evaluation_projects, invitations
+from app.services import action_plans, evaluation_projects, invitations
 from app.tokens import invitation_token, opt_out_token
 
 from . import factories
@@ -96,8 +96,9 @@ def database_state(app) -> dict[str, str]:
 
 @pytest.fixture
 def world(app, session):
-    """One organisation with a unit, a person with an open invitation and some answers, an
-    evaluator's goal and a staff user of each role; path values for every rule argument."""
+    """One organisation with a unit, a person with an open invitation and some answers, a
+    step of an action plan, an evaluator's goal and a staff user of each role; path values
+    for every rule argument."""
     unit = factories.make_unit(session)
     staff = {role: factories.make_staff(session, role=role, units=[unit])
              for role in ("coach", "unit_admin", "evaluator", "admin")}
@@ -112,8 +113,10 @@ def world(app, session):
         session, organisation=session.get(Organisation, unit.organisation_id),
         terms=evaluation_projects.ProjectTerms("ESF"))
     wheel = instruments.latest("work_wheel")
+    step = action_plans.add_step(session, participant=people[1], text="Söka praktik",
+                                 owner="coach")
     paths = {"participant_id": people[1].id, "invitation_id": invitation.id,
-             "goal_id": goal.id, "organisation_id": unit.organisation_id,
+             "goal_id": goal.id, "organisation_id": unit.organisation_id, "step_id": step.id,
              "project_id": project.id, "token": token, "key": "work_wheel",
              "item_key": wheel.items[0].key, "version": "1", "name": "plotly.min.js",
              "filename": "css/app.css", "unit_id": unit.id, "staff_id": staff["coach"].id,

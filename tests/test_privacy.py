@@ -14,6 +14,7 @@ from sqlmodel import SQLModel, func, select
 
 from app import instruments
 from app.models import (
+    ActionStep,
     Answer,
     Assessment,
     AssessmentScore,
@@ -24,7 +25,7 @@ from app.models import (
     OutboxMessage,
     Participant,
 )
-from app.services import assessments, audit, invitations, outbox, privacy
+from app.services import action_plans, assessments, audit, invitations, outbox, privacy
 from app.services import participants as participant_service
 from app.services.cohort import CohortFilter
 from app.services.exports import start_export
@@ -39,6 +40,10 @@ LEFT = date(2022, 6, 30)
 TODAY = date(2026, 12, 1)
 
 
+def _step_text(index: int) -> str:
+    return f"Ringa Hemliga Bilskolan om uppkörning {index}"
+
+
 def _wheel(base: int) -> dict:
     wheel = instruments.latest("work_wheel")
     answers = {item.key: base + n % 3 for n, item in enumerate(wheel.scored_items)}
@@ -46,8 +51,8 @@ def _wheel(base: int) -> dict:
 
 
 def _person(session, unit, index: int, *, left: date | None = LEFT) -> Participant:
-    """Someone with a name, a birth year, free text, stored health answers, invitations and
-    audit events carrying their IP address."""
+    """Someone with a name, a birth year, free text, stored health answers, invitations, an
+    action plan and audit events carrying their IP address."""
     person = factories.make_participant(
         session, unit=unit, gender="woman" if index % 2 else "man", birth_year=1980 + index,
         display_name=f"Selma Hemligsson {index}", intake_date=date(2021, 9, 1),
@@ -63,6 +68,9 @@ def _person(session, unit, index: int, *, left: date | None = LEFT) -> Participa
         session.commit()
     audit.record_view(session, action="participant.results_viewed", staff_id=None,
                       object_type="participant", object_id=person.id, ip=_ip(index))
+    step = action_plans.add_step(session, participant=person, text=_step_text(index),
+                                 owner="together", due_date=date(2022, 3, 1), ip=_ip(index))
+    action_plans.mark_step(session, step=step, done=True, ip=_ip(index))
     if left:
         participant_service.record_exit(session, participant=person, unit=unit, exit_date=left,
                                         reason="work")
@@ -85,8 +93,8 @@ def _secrets_of(session, person: Participant, index: int) -> list[str]:
     short_codes = session.exec(select(Invitation.short_code).where(
         Invitation.participant_id == person.id)).all()
     spaced = [f"{code[:4]} {code[4:]}" for code in short_codes]  # as messages write them
-    return [person.code, person.display_name, _ip(index), FREE_TEXT, _mobile(index),
-            _email(index), *short_codes, *spaced]
+    return [person.code, person.display_name, _ip(index), FREE_TEXT, _step_text(index),
+            _mobile(index), _email(index), *short_codes, *spaced]
 
 
 def _every_value(session) -> str:
@@ -157,6 +165,11 @@ def test_purge_leaves_no_trace_of_who_they_were_and_keeps_what_evaluators_count(
     assert _count(session, Answer) == answers_before
     assert _count(session, AssessmentScore) == scores_before
     assert _count(session, Consent) == 14  # two health wheel consents each, kept
+    for person in people:  # the plan's words go; who, by when and done stay, naming nobody
+        step = session.exec(select(ActionStep).where(ActionStep.participant_id == person.id)).one()
+        assert step.text is None and step.owner == "together"
+        assert step.due_date == date(2022, 3, 1) and step.done_at is not None
+    assert _step_text(6) in everything
     rows_after = _export_rows(session, unit.organisation_id)
     assert len(rows_after) == len(rows_before) > 0
     audited = session.exec(select(AuditEvent).where(AuditEvent.action == "participant.purged")).all()
@@ -166,13 +179,13 @@ def test_purge_leaves_no_trace_of_who_they_were_and_keeps_what_evaluators_count(
 def test_purge_is_idempotent_and_a_dry_run_changes_nothing(session, cohort):
     before = _every_value(session)
     dry = privacy.purge(session, today=TODAY, dry_run=True)
-    assert dry.dry_run and dry.participants == 6 and dry.free_texts == 12
+    assert dry.dry_run and dry.participants == 6 and dry.free_texts == 12 and dry.step_texts == 6
     assert _every_value(session) == before
     assert any("Would purge 6" in line for line in dry.lines())
     privacy.purge(session, today=TODAY)
     after_first = _every_value(session)
     again = privacy.purge(session, today=TODAY)
-    assert again.participants == 0 and again.free_texts == 0
+    assert again.participants == 0 and again.free_texts == 0 and again.step_texts == 0
     assert _every_value(session) == after_first
 
 
@@ -241,7 +254,8 @@ def test_erasure_removes_the_person_and_unlinks_the_audit(session, cohort):
     for value in values:
         if value != FREE_TEXT:
             assert value not in everything, value
-    for model in (Occasion, Invitation, Assessment, Consent, AssessmentScore, OutboxMessage):
+    for model in (Occasion, Invitation, Assessment, Consent, AssessmentScore, OutboxMessage,
+                  ActionStep):
         assert _count(session, model, participant_id=person.id) == 0, model
     assert erasure.messages == 2
     assert _count(session, Participant, id=person.id) == 0
@@ -249,6 +263,7 @@ def test_erasure_removes_the_person_and_unlinks_the_audit(session, cohort):
     erased = session.exec(select(AuditEvent).where(AuditEvent.action == "participant.erased")).one()
     assert erased.actor_staff_id == staff.id and erased.object_id is None
     assert erased.details["assessments"] == erasure.assessments == 4
+    assert erased.details["action_steps"] == erasure.action_steps == 1
     assert person.code not in json.dumps(erased.details)
     rows_after = _export_rows(session, unit.organisation_id)
     assert len(rows_after) < len(rows_before)
@@ -276,6 +291,11 @@ def test_access_gives_everything_with_question_texts_and_no_tokens(session, coho
     assert any(a["text"] == FREE_TEXT for a in wheel["answers"])
     assert {c["text_version"] for c in record["consents"]} == {assessments.CONSENT_TEXT_VERSION}
     assert len(record["invitations"]) == 2
+    [step] = record["action_plan"]
+    assert step["step"] == _step_text(1) and step["who"] == "together"
+    assert step["by"] == "2022-03-01" and step["done_at"]
+    assert {"action_plan.step_added", "action_plan.step_done"} <= {
+        e["action"] for e in record["audit_events"]}
     dumped = json.dumps(record, ensure_ascii=False)
     assert not any(code in dumped for code in short_codes)
     assert {"invitation.opened", "consent.recorded", "assessment.completed"} <= {

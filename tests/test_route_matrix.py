@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pytest
 
 from app import assets, instruments
-from app.services import evaluation_projects, invitations
+from app.services import action_plans, evaluation_projects, invitations
 from app.tokens import invitation_token, opt_out_token
 
 from . import factories
@@ -97,6 +97,11 @@ coach.revoke              POST    302       302         302     404     302     
 coach.reissue             POST    302       302         302     404     302        403       403
 coach.send                POST    302       302         302     404     302        403       403
 coach.send_due            POST    302       302         302     302     302        403       403
+coach.plan_add            POST    302       302         400     404     400        403       403
+coach.plan_step           GET     302       302         200     404     200        403       403
+coach.plan_step           POST    302       302         400     404     400        403       403
+coach.plan_done           POST    302       302         302     404     302        403       403
+coach.plan_delete         POST    302       302         302     404     302        403       403
 evaluator.cohort          GET     302       302         403     403     403        200       200
 evaluator.export          POST    302       302         403     403     403        302       302
 evaluator.tables_download GET     302       302         403     403     403        200       200
@@ -178,7 +183,8 @@ def test_every_row_is_a_route(app):
 
 @dataclass
 class World:
-    """Unit A holds a person with an open invitation; unit B is a sibling unit."""
+    """Unit A holds a person with an open invitation and a step in their action plan; unit B
+    is a sibling unit."""
 
     unit_a: object
     unit_b: object
@@ -196,11 +202,13 @@ def _world(app, session) -> World:
                                        instrument_keys=["work_wheel", "cefr"],
                                        environment="development")
     goal = factories.make_goal(session, organisation_id=organisation.id)
+    step = action_plans.add_step(session, participant=person, text="Söka praktik", owner="coach")
     project = evaluation_projects.create_project(session, organisation=organisation,
                                                  terms=evaluation_projects.ProjectTerms("ESF"))
     token = invitation_token(invitation.id, secret=app.secret_key)
     colleague = factories.make_staff(session, units=[unit_a])
     paths = {"participant_id": person.id, "invitation_id": invitation.id, "goal_id": goal.id,
+             "step_id": step.id,
              "unit_id": unit_a.id, "staff_id": colleague.id,
              "organisation_id": organisation.id, "project_id": project.id,
              "token": token, "stop_token": opt_out_token(person.id, secret=app.secret_key),

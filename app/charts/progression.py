@@ -31,22 +31,32 @@ Labelled = Sequence[tuple[str, str]]  # (key, label) in display order
 
 
 def wheel_radar(areas: Labelled, series: Sequence[Series], *, low: int, high: int,
-                height: int = 420, width: int | None = None, font_size: int = 14,
+                height: int = 340, width: int | None = None, font_size: int = 14,
                 wrap: int | None = None) -> go.Figure:
     """A radar with one closed polygon per occasion; a skipped area leaves a gap.
 
-    Polar charts get no automatic margins, so the margins leave room for area names, and
-    `wrap` breaks long names onto lines of about that many characters (small printed charts).
+    `height` is the wheel's own height: polar charts get no automatic margins, so the figure
+    adds room above and below for area names as many lines high as the longest (`wrap` breaks
+    names onto lines of about that many characters), and below that a legend with a row per
+    occasion on a chart of fixed `width` (the printed one), two a row on a screen-wide one.
+    The legend never sits on the names and no name is cut off, in any language.
     """
+    theta = [wrap_words(label, wrap) if wrap else label for _key, label in areas]
+    lines = max((label.count("<br>") + 1 for label in theta), default=1)
+    label_room = round(font_size * (1.3 * lines + 1.2))
+    legend_rows = len(series) if width else -(-len(series) // 2)
+    legend_room = round(legend_rows * font_size * 1.6) + 8
     figure = new_figure(
-        height=height, width=width, showlegend=True, font={"size": font_size},
+        height=height + 2 * label_room + legend_room, width=width, showlegend=True,
+        font={"size": font_size},
         polar={"radialaxis": {"range": [0, high], "tickvals": list(range(low, high + 1, 3)),
                               "angle": 90, "tickfont": {"size": font_size - 3}},
                "angularaxis": {"direction": "clockwise", "rotation": 90}},
-        margin={"l": 8 * font_size, "r": 8 * font_size, "t": (3 if wrap else 2) * font_size,
-                "b": (3 if wrap else 2) * font_size},
+        margin={"l": 8 * font_size, "r": 8 * font_size, "t": label_room,
+                "b": label_room + legend_room},
+        legend={"orientation": "v" if width else "h", "x": 0, "xanchor": "left",
+                "yanchor": "top", "y": -label_room / height},
     )
-    theta = [wrap_words(label, wrap) if wrap else label for _key, label in areas]
     for one in series:
         style = OCCASION_STYLE[one.occasion]
         r = [one.values.get(key) for key, _label in areas]

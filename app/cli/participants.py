@@ -44,7 +44,8 @@ def erase_command(code: str, yes: bool) -> None:
     with session_scope(current_app) as session:
         erasure = privacy.erase(session, participant=_participant(session, code), via="cli")
     click.echo(f"Erased {code}: {erasure.assessments} assessment(s), {erasure.invitations} "
-               f"invitation(s), {erasure.consents} consent(s); {erasure.audit_events} audit "
+               f"invitation(s), {erasure.consents} consent(s), {erasure.action_steps} action plan "
+               f"step(s); {erasure.audit_events} audit "
                "event(s) no longer point at them.")
 
 

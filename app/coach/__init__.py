@@ -6,4 +6,4 @@ from ..security import guard_blueprint
 bp = Blueprint("coach", __name__, url_prefix="/coach")
 guard_blueprint(bp)
 
-from . import invitations, messages, privacy, results, routes  # noqa: F401  (routes register on bp)
+from . import invitations, messages, plan, privacy, results, routes  # noqa: F401  (routes register on bp)

@@ -6,7 +6,9 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     RadioField,
     SearchField,
@@ -14,9 +16,11 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TelField,
+    TextAreaField,
 )
 from wtforms.fields import EmailField
 from wtforms.validators import (
+    AnyOf,
     DataRequired,
     InputRequired,
     Length,
@@ -28,10 +32,11 @@ from .. import instruments
 from ..choices import CheckboxesField, as_choices
 from ..i18n import LANGUAGES
 from ..models import OCCASION_ORDER
+from ..models.action_plans import STEP_TEXT_MAX
 from ..services.caseload import CaseloadFilter, CaseloadSort
 from ..validators import plausible_date
 from ..vocabulary import EXIT_REASON_LABELS, GENDER_LABELS, OCCASION_LABELS
-from .labels import MODE_LABELS
+from .labels import MODE_LABELS, STEP_OWNER_LABELS
 
 
 class EmptyForm(FlaskForm):
@@ -149,3 +154,21 @@ def instrument_titles(keys=None) -> dict[str, str]:
 
     chosen = keys or sorted({i.key for i in instruments.all_instruments()})
     return {key: localized_now(instruments.latest(key), "title") for key in chosen}
+
+
+class StepForm(FlaskForm):
+    """One step of the action plan: what, who, by when (and, when corrected, whether done)."""
+
+    text = TextAreaField(_l("Step"), validators=[DataRequired(), Length(max=STEP_TEXT_MAX)],
+                         description=_l("What is to be done, in a sentence or two."),
+                         render_kw={"rows": 2, "maxlength": STEP_TEXT_MAX})
+    owner = SelectField(_l("Who"), choices=as_choices(STEP_OWNER_LABELS.items()),
+                        default="participant", validators=[InputRequired()])
+    due_date = DateField(_l("By when (optional)"), validators=[Optional(), plausible_date])
+    done = BooleanField(_l("Done"))
+
+
+class StepDoneForm(FlaskForm):
+    """The plan table's tick: done=1 marks a step done, done=0 opens it again."""
+
+    done = HiddenField(validators=[AnyOf(("0", "1"))])

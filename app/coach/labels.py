@@ -21,6 +21,24 @@ INVITATION_STATUS_LABELS = {
     "revoked": _l("Revoked"),
     "closed": _l("Closed"),
 }
+STEP_OWNER_LABELS = {
+    # Translators: who takes a step of the action plan (coach's page).
+    "participant": _l("The participant"),
+    "coach": _l("The coach"),
+    "together": _l("Together"),
+    "someone_else": _l("Someone else"),
+}
+# The same, as the participant reads it on their printed plan and in their own record.
+MY_STEP_OWNER_LABELS = {
+    # Translators: (participant) who takes a step of their printed action plan: they do
+    "participant": _l("Me"),
+    # Translators: (participant) who takes a step of their printed action plan
+    "coach": _l("My coach"),
+    # Translators: (participant) who takes a step of their printed action plan
+    "together": _l("Together"),
+    # Translators: (participant) who takes a step of their printed action plan
+    "someone_else": _l("Someone else"),
+}
 MODE_LABELS = {
     # Translators: how an invitation is answered: on the participant's own phone.
     "own_device": _l("On their own phone"),
@@ -60,5 +78,7 @@ def all_labels() -> dict:
         "CHANNEL_LABELS": CHANNEL_LABELS,
         "MESSAGE_PURPOSE_LABELS": MESSAGE_PURPOSE_LABELS,
         "shown_mobile": shown_mobile,
+        "STEP_OWNER_LABELS": STEP_OWNER_LABELS,
+        "MY_STEP_OWNER_LABELS": MY_STEP_OWNER_LABELS,
         "language_of": language,
     }

@@ -24,6 +24,8 @@ from ..services.occasions import OccasionResult
 from ..vocabulary import OCCASION_LABELS, total_label
 
 MISSING = "–"
+LRI, PDI = "\u2066", "\u2069"  # Unicode bidi isolate: left-to-right inside any direction
+WORD_JOINER = "\u2060"  # no line break here (browsers break after a hyphen before digits)
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,16 @@ class Table:
     rows: list[tuple[str, list[str]]]
 
 
+@dataclass(frozen=True)
+class OwnWords:
+    """What the participant wrote for an area they named themselves (the work wheel's
+    "something else"), with the rating they gave it at each occasion they wrote it."""
+
+    area: str
+    words: str
+    ratings: list[tuple[str, str]]  # (occasion, rating), in occasion order
+
+
 @dataclass
 class Panel:
     """One instrument's section of the participant page (or report)."""
@@ -50,6 +62,7 @@ class Panel:
     table: Table | None = None
     notes: list[str] = field(default_factory=list)
     hidden_reason: str | None = None
+    own_words: list[OwnWords] = field(default_factory=list)
 
 
 def panels(results: dict[str, list[OccasionResult]], *, keys: Sequence[str], audience: str = "coach",
@@ -94,18 +107,46 @@ def _fill(panel: Panel, series: list[OccasionResult], *, compact: bool, chart_id
     draw = {ChartKind.WHEEL: _wheel, ChartKind.LEVELS: _levels,
             ChartKind.TOTALS: _subscales}[instrument.method.chart]
     draw(panel, instrument, series, compact=compact, chart_id=chart_id)
+    panel.own_words = own_words(instrument, series, compact=compact)
+
+
+def own_words(instrument: Instrument, series: list[OccasionResult], *,
+              compact: bool = False) -> list[OwnWords]:
+    """Per occasion, the words of each free-text item that names an area, beside that area's
+    rating: a coach reads "7" for "something else" only knowing what it was about."""
+    found: list[OwnWords] = []
+    for namer in (item for item in instrument.items if item.names_item):
+        area = short_label(localized_now(instrument, namer.names_item))
+        for result in series:
+            words = result.answers.get(namer.key)
+            if not isinstance(words, str) or not words.strip():
+                continue
+            rating = (occasion_label(result, with_date=not compact),
+                      _format(result.scores.items.get(namer.names_item)))
+            if found and (found[-1].area, found[-1].words) == (area, words.strip()):
+                found[-1].ratings.append(rating)  # the same words again: one line, two ratings
+            else:
+                found.append(OwnWords(area, words.strip(), [rating]))
+    return found
 
 
 def occasion_label(result: OccasionResult, *, with_date: bool = True) -> str:
     """'Exit (2026-03-12)', marked when the answers are not saved. ISO dates, as Swedish
-    offices write them, read the same in every language and direction."""
+    offices write them, read the same in every language and direction: the date is a
+    left-to-right isolate, or Arabic text around it would turn it into 12-03-2026 (the label
+    also goes into chart SVG, where no <bdi> can be used), and a table heading never breaks
+    it after a hyphen."""
     when = result.completed_at.date() if result.completed_at else result.planned_date
     label = str(OCCASION_LABELS[result.kind])
     if with_date:
         label = _("%(occasion)s (%(date)s)", occasion=label,
-                  date=when.isoformat() if when else MISSING)
+                  date=_unbroken(when) if when else MISSING)
     # Translators: (participant) an occasion whose answers are not kept, e.g. "Exit, not saved"
     return _("%(label)s, not saved", label=label) if result.not_saved else label
+
+
+def _unbroken(day) -> str:
+    return LRI + day.isoformat().replace("-", "-" + WORD_JOINER) + PDI
 
 
 def short_label(text: str) -> str:
@@ -158,7 +199,8 @@ def _wheel(panel, instrument: Instrument, series, *, compact, chart_id) -> None:
     scale = instrument.scale_of(instrument.scored_items[0])
     data = _series(series, lambda r: dict(r.scores.items))
     # The printed page gets a fixed size, so screen and paper draw it alike.
-    size = {"height": 220, "width": 330, "font_size": 9, "wrap": 16} if compact else {"height": 440}
+    size = ({"height": 160, "width": 330, "font_size": 9, "wrap": 16} if compact
+            else {"height": 340, "wrap": 18})
     radar = charts.wheel_radar(areas, data, low=scale.min, high=scale.max, **size)
     panel.charts.append(Chart(f"{chart_id}-radar", figure_json(radar),
                               # Translators: (participant) caption of the wheel chart
@@ -189,12 +231,13 @@ def _levels(panel, instrument: Instrument, series, *, compact, chart_id) -> None
                          lambda r: {**r.scores.items, "total": r.scores.total},
                          name=lambda v: MISSING if v is None else names[int(v) - scale.min],
                          compact=compact)
-    # The change column counts steps on the level scale.
+    # The change column counts steps on the level scale. The signed number is isolated, so
+    # it reads "+1" beside Arabic words too (the cell takes its direction from the words).
     for _label, cells in panel.table.rows:
         if len(series) > 1 and cells[-1] != MISSING:
             # Translators: (participant) change of language level, e.g. "+2 steps"
             cells[-1] = ngettext("%(steps)s step", "%(steps)s steps", abs(int(cells[-1])),
-                                 steps=cells[-1])
+                                 steps=f"{LRI}{cells[-1]}{PDI}")
 
 
 def level_display(name: str) -> str:

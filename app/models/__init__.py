@@ -1,4 +1,5 @@
 """Every table model, imported here so Alembic's target metadata sees them all."""
+from .action_plans import ActionStep, StepOwner
 from .assessments import (
     OCCASION_ORDER,
     Answer,
@@ -28,9 +29,10 @@ from .scores import AssessmentScore
 from .staff import Role, StaffUnit, StaffUser
 
 __all__ = [
-    "OCCASION_ORDER", "Answer", "Assessment", "AssessmentMode", "AssessmentScore", "AuditEvent",
-    "Channel", "Consent", "EvaluationProject", "ExitReason", "Gender", "InstrumentLicence",
-    "Invitation", "MessagePurpose", "MessageStatus", "Occasion", "OccasionKind", "Organisation",
-    "OutboxMessage", "Participant", "ProgrammeGoal", "ReminderRule", "ReminderRules", "Role",
-    "StaffUnit", "StaffUser", "Storage", "Unit", "utcnow",
+    "OCCASION_ORDER", "ActionStep", "Answer", "Assessment", "AssessmentMode", "AssessmentScore",
+    "AuditEvent", "Channel", "Consent", "EvaluationProject", "ExitReason", "Gender",
+    "InstrumentLicence", "Invitation", "MessagePurpose", "MessageStatus", "Occasion",
+    "OccasionKind", "Organisation", "OutboxMessage", "Participant", "ProgrammeGoal",
+    "ReminderRule", "ReminderRules", "Role", "StaffUnit", "StaffUser", "StepOwner", "Storage",
+    "Unit", "utcnow",
 ]

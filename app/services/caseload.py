@@ -1,9 +1,9 @@
 """Read side of the coach workspace: the caseload, what is due, and response rates.
 
-One query fetches every participant of the coach's units with their occasions and the
-assessments made at them; everything else (status per occasion, next due occasion,
-filters, sorting, rates) is pure Python over those rows, so the number of queries stays the
-same at 5 participants and at 2,000.
+One query fetches every participant of the coach's units with their occasions, the
+instruments each occasion's latest invitation asked for and the assessments made at them;
+everything else (status per occasion, next due occasion, filters, sorting, rates) is pure
+Python over those rows, so the number of queries stays the same at 5 participants and at 2,000.
 """
 from __future__ import annotations
 
@@ -14,7 +14,15 @@ from enum import StrEnum
 
 from sqlmodel import Session, select
 
-from ..models import OCCASION_ORDER, Assessment, Occasion, OccasionKind, Participant, Unit
+from ..models import (
+    OCCASION_ORDER,
+    Assessment,
+    Invitation,
+    Occasion,
+    OccasionKind,
+    Participant,
+    Unit,
+)
 from . import audit
 
 DUE_WINDOW_DAYS = 14
@@ -55,6 +63,7 @@ class OccasionStatus:
     planned_date: date | None
     completed: tuple[str, ...] = ()
     started: tuple[str, ...] = ()  # started but not completed
+    invited: tuple[str, ...] = ()  # what the occasion's latest invitation asked for, if any
 
     @property
     def state(self) -> OccasionState:
@@ -66,9 +75,11 @@ class OccasionStatus:
         return OccasionState.NOT_STARTED
 
     def missing(self, expected: Iterable[str]) -> list[str]:
-        """Instruments of `expected` not yet begun at this occasion."""
+        """Instruments asked for and not yet begun at this occasion: those of its latest
+        invitation, or `expected` (the unit's) when nobody was invited to it. A coach who
+        invited to two instruments sees "1 of 2 done", not one of the unit's four."""
         begun = set(self.completed) | set(self.started)
-        return [key for key in expected if key not in begun]
+        return [key for key in (self.invited or expected) if key not in begun]
 
 
 @dataclass(frozen=True)
@@ -133,11 +144,14 @@ def caseload(session: Session, *, unit_ids: Sequence[int], search: str | None = 
     answers remain, for statistics, and no coach works with them any more."""
     if not unit_ids:
         return []
+    invited = (select(Invitation.instruments).where(Invitation.occasion_id == Occasion.id)
+               .order_by(Invitation.created_at.desc(), Invitation.id.desc()).limit(1)
+               .correlate(Occasion).scalar_subquery())
     stmt = (
         select(Participant.id, Participant.code, Participant.display_name, Participant.unit_id,
                Unit.name, Unit.default_instruments, Participant.preferred_language,
                Participant.intake_date, Participant.exit_date, Occasion.id, Occasion.kind,
-               Occasion.planned_date, Assessment.instrument_key, Assessment.completed_at)
+               Occasion.planned_date, invited, Assessment.instrument_key, Assessment.completed_at)
         .join(Unit, Unit.id == Participant.unit_id)
         .outerjoin(Occasion, Occasion.participant_id == Participant.id)
         .outerjoin(Assessment, Assessment.occasion_id == Occasion.id)
@@ -157,25 +171,30 @@ def _rows(result) -> list[CaseloadRow]:
     people: dict[int, tuple] = {}
     occasions: dict[int, dict[int, list]] = {}
     for (pid, code, name, unit_id, unit_name, defaults, language, intake, exit_date,
-         occasion_id, kind, planned, instrument, completed_at) in result:
+         occasion_id, kind, planned, invited, instrument, completed_at) in result:
         people.setdefault(pid, (code, name, unit_id, unit_name, defaults, language, intake, exit_date))
         if occasion_id is None:
             continue
-        entry = occasions.setdefault(pid, {}).setdefault(occasion_id, [kind, planned, [], []])
+        entry = occasions.setdefault(pid, {}).setdefault(
+            occasion_id, [kind, planned, [], [], _keys(invited)])
         if instrument is not None:
             entry[2 if completed_at else 3].append(instrument)
     rows = []
     for pid, (code, name, unit_id, unit_name, defaults, language, intake, exit_date) in people.items():
         statuses = tuple(
-            OccasionStatus(occasion_id, kind, planned, tuple(done), tuple(begun))
-            for occasion_id, (kind, planned, done, begun) in occasions.get(pid, {}).items()
+            OccasionStatus(occasion_id, kind, planned, tuple(done), tuple(begun), invited)
+            for occasion_id, (kind, planned, done, begun, invited) in occasions.get(pid, {}).items()
         )
         rows.append(CaseloadRow(
-            pid, code, name, unit_id, unit_name,
-            tuple(k for k in defaults.split(",") if k), language, intake, exit_date,
+            pid, code, name, unit_id, unit_name, _keys(defaults), language, intake, exit_date,
             tuple(sorted(statuses, key=lambda o: OCCASION_ORDER.index(o.kind))),
         ))
     return rows
+
+
+def _keys(stored: str | None) -> tuple[str, ...]:
+    """Instrument keys from a comma-separated column (a unit's defaults, an invitation's)."""
+    return tuple(key for key in (stored or "").split(",") if key)
 
 
 def select_rows(rows: Iterable[CaseloadRow], *, today: date, unit_id: int | None = None,

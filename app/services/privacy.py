@@ -21,6 +21,9 @@ everything that says *who* they are goes, and what evaluators count stays. Field
 | consent | choice, text_version, language, given_at | kept: the lawful basis of the health answers that are kept |
 | answer | value, skipped | kept: the pseudonymised answers, with their stored scores |
 | answer | text (free text, e.g. the work wheel's "something else") | emptied: free text can name anyone |
+| action_step | text (the step agreed, in the coach's words) | emptied, for the same reason |
+| action_step | owner, due_date, done_at, created_at, updated_at | kept: who was to take a step, by when and whether it was done name nobody; the steps agreed and done are a pseudonymous part of the programme's work |
+| action_step | created_by_id | kept: the member of staff who wrote the step (staff data, not the participant's) |
 | audit_event (about them) | ip | emptied; details lose any value naming their code, name or short codes |
 
 Separately, every run closes expired invitations (their discussion-only answers go:
@@ -28,7 +31,8 @@ Separately, every run closes expired invitations (their discussion-only answers 
 `audit_ip_days` (STEGVIS_AUDIT_IP_DAYS, 90 by default). Each participant is one transaction,
 so a failure part-way keeps the people already purged; running it again does nothing new.
 
-Erasure (`erase`): the person and every row about them (messages included) are deleted; audit events about them
+Erasure (`erase`): the person and every row about them (messages and their action plan
+included) are deleted; audit events about them
 keep what happened and when, but lose every link to them (object, acting invitation, IP,
 details). The erasure itself is audited with who did it and counts, never whom.
 """
@@ -47,6 +51,7 @@ from sqlmodel import Session, select
 from .. import instruments
 from ..instruments.texts import anchor_ref, localized
 from ..models import (
+    ActionStep,
     Answer,
     Assessment,
     AssessmentScore,
@@ -149,6 +154,7 @@ class PurgeReport:
     dry_run: bool = False
     participants: int = 0
     free_texts: int = 0
+    step_texts: int = 0
     invitations: int = 0
     messages: int = 0
     audit_events: int = 0
@@ -162,6 +168,7 @@ class PurgeReport:
         lines = [f"{verb} {self.participants} participant(s) past their organisation's retention"]
         lines += [f"  {name}: {count}" for name, count in sorted(self.by_organisation.items())]
         lines += [f"  free-text answers emptied: {self.free_texts}",
+                  f"  action plan steps emptied of their words: {self.step_texts}",
                   f"  invitations deleted: {self.invitations}",
                   f"  messages emptied of address and text: {self.messages}",
                   f"  audit events about them without IP: {self.audit_events}",
@@ -209,9 +216,12 @@ def _purge_one(session: Session, participant: Participant, report: PurgeReport) 
     identifying = _identifying(session, participant, owned)
     texts = select(Answer.id).where(Answer.assessment_id.in_(owned.assessments),
                                     Answer.text.is_not(None))
+    steps = select(ActionStep.id).where(ActionStep.participant_id == participant.id,
+                                        ActionStep.text.is_not(None))
     events = list(session.exec(select(AuditEvent).where(owned.audit_events())).all())
     messages = select(OutboxMessage.id).where(OutboxMessage.participant_id == participant.id)
     report.free_texts += _count(session, texts)
+    report.step_texts += _count(session, steps)
     report.invitations += len(owned.invitations)
     report.messages += _count(session, messages)
     report.audit_events += len(events)
@@ -221,6 +231,7 @@ def _purge_one(session: Session, participant: Participant, report: PurgeReport) 
     session.exec(update(OutboxMessage).where(OutboxMessage.id.in_(messages)).values(
         recipient="", subject="", body="", invitation_id=None, provider_reference=None,
         last_error=None))
+    session.exec(update(ActionStep).where(ActionStep.id.in_(steps)).values(text=None))
     if owned.invitations:
         session.exec(update(Assessment).where(Assessment.invitation_id.in_(owned.invitations))
                      .values(invitation_id=None))
@@ -297,6 +308,7 @@ class Erasure:
     assessments: int
     invitations: int
     consents: int
+    action_steps: int
     audit_events: int
     messages: int
 
@@ -326,13 +338,15 @@ def erase(session: Session, *, participant: Participant, confirmation: str | Non
         session.exec(delete(Assessment).where(Assessment.id.in_(owned.assessments)))
     messages = session.exec(delete(OutboxMessage).where(
         OutboxMessage.participant_id == participant.id)).rowcount
+    steps = session.exec(delete(ActionStep).where(
+        ActionStep.participant_id == participant.id)).rowcount
     for model in (Consent, Invitation, Occasion):
         session.exec(delete(model).where(model.participant_id == participant.id))
     session.exec(delete(AssessmentScore).where(AssessmentScore.participant_id == participant.id))
     session.exec(delete(Participant).where(Participant.id == participant.id))
     session.expunge(participant)
-    erasure = Erasure(len(owned.assessments), len(owned.invitations), len(owned.consents), events,
-                      messages)
+    erasure = Erasure(len(owned.assessments), len(owned.invitations), len(owned.consents), steps,
+                      events, messages)
     audit.record(session, action="participant.erased", staff_id=staff_id, ip=ip,
                  details={"via": via, **erasure.__dict__})
     session.commit()
@@ -461,6 +475,12 @@ def subject_access(session: Session, *, participant: Participant, translations=N
             "sent_at": _iso(message.sent_at)} for message in session.exec(
                 select(OutboxMessage).where(OutboxMessage.participant_id == participant.id)
                 .order_by(OutboxMessage.id)).all()],
+        "action_plan": [{
+            "step": step.text, "who": step.owner, "by": _iso(step.due_date),
+            "done_at": _iso(step.done_at), "agreed_at": _iso(step.created_at),
+            "changed_at": _iso(step.updated_at)} for step in session.exec(
+                select(ActionStep).where(ActionStep.participant_id == participant.id)
+                .order_by(ActionStep.id)).all()],
         "audit_events": [{
             "at": _iso(event.at), "action": event.action, "actor": _actor(event, owned),
             "ip": event.ip if _actor(event, owned) == "participant" else None,

@@ -99,3 +99,26 @@ def test_versions_that_are_not_comparable_are_left_out_and_said(app):
                         keys=["work_wheel"])
     assert any("cannot be compared" in note for note in panel.notes)
     assert any("Only one assessment so far" in note for note in panel.notes)
+
+
+@pytest.mark.parametrize(("size", "count"), [
+    ({"height": 160, "width": 330, "font_size": 9, "wrap": 16}, 2),  # the printed report
+    ({"height": 340, "wrap": 18}, 4),  # the participant page
+])
+def test_radar_names_and_legend_get_room_of_their_own(size, count):
+    """Polar charts get no automatic margins: the figure must leave room above and below the
+    wheel for names as many lines high as the longest, and put the legend below them (it used
+    to sit on the bottom names, and a three-line top name was cut off in print)."""
+    areas = [("competence", "Kompetens för jobbet du vill ha"), ("health", "Hälsa"),
+             ("network", "Kontakter i arbetslivet"), ("mobility", "Att ta dig fram")]
+    layout = _valid(charts.wheel_radar(areas, _series(count), low=1, high=10, **size))["layout"]
+    font = size.get("font_size", 14)
+    lines = max(charts.wrap_words(label, size["wrap"]).count("<br>") + 1 for _, label in areas)
+    names = lines * font * 1.2  # the height of the tallest name
+    margin, wheel = layout["margin"], size["height"]
+    assert lines == 3 if font == 9 else lines == 2
+    assert margin["t"] >= names + font and layout["height"] == wheel + margin["t"] + margin["b"]
+    legend_top = -layout["legend"]["y"] * wheel  # pixels below the wheel
+    assert layout["legend"]["yanchor"] == "top" and legend_top >= names + font
+    rows = count if "width" in size else -(-count // 2)
+    assert margin["b"] - legend_top >= rows * font * 1.5  # every legend row fits in the margin
