@@ -4,6 +4,8 @@ Constraint names follow one convention so SQLite batch migrations and PostgreSQL
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -58,6 +60,16 @@ def get_session() -> Session:
 def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
+        session.close()
+
+
+def closing_when_read(session: Session, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """A streamed body that reads the database, with a session of its own closed at its end.
+    Flask tears the request's session down before a streamed body is read, so such a body
+    cannot use it (`stream_with_context` keeps the request, not the app context's `g`)."""
+    try:
+        yield from chunks
+    finally:
         session.close()
 
 

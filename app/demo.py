@@ -159,7 +159,9 @@ def load_demo(session: Session, *, password: str, today: date | None = None) -> 
     """Load the demo data; returns a one-line summary of what was added."""
     today = today or date.today()
     rng = random.Random(2020)
-    org = _get_or_create(session, Organisation, name=ORGANISATION)
+    org = _get_or_create(session, Organisation, name=ORGANISATION, defaults={
+        "controller_name": "Demokommunens arbetsmarknadsnämnd",
+        "controller_contact": "dataskydd@example.org"})
     units = [_get_or_create(session, Unit, organisation_id=org.id, name=name) for name in UNITS]
     session.commit()
     _staff(session, org, units, password)

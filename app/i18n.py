@@ -1,11 +1,11 @@
-"""The languages Stegvis speaks, as data, and how a request's language is chosen.
+"""Which of the known languages (`app.languages`) a request may speak, and how it is chosen.
 
-English is the msgid language; `sv` is easy-to-read Swedish (lättläst). A language is offered
-to people once its catalog exists under translations/, so adding Somali is adding a catalog.
+A language is offered once its compiled catalog exists under translations/, so adding Somali is
+adding a catalog. On a participant's pages only the languages their organisation offers are
+(`g.participant_languages`, set when the invitation is loaded; Swedish always among them).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -15,36 +15,8 @@ from flask_login import current_user
 
 from .instruments import Instrument
 from .instruments.texts import localized
+from .languages import BY_CODE, DEFAULT_LANGUAGE, LANGUAGES, SOURCE_LANGUAGE, Language
 from .services.errors import DomainError
-
-
-@dataclass(frozen=True)
-class Language:
-    """A language as people choose it: named in its own script, with direction and voice tag."""
-
-    code: str  # gettext locale code, e.g. fa_AF
-    native_name: str
-    direction: str  # "ltr" or "rtl"
-    speech_tag: str  # BCP 47 tag for the browser's speech synthesis
-
-    @property
-    def html_lang(self) -> str:
-        """The BCP 47 tag for `<html lang>` (gettext's fa_AF is fa-AF there)."""
-        return self.code.replace("_", "-")
-
-
-LANGUAGES: tuple[Language, ...] = (
-    Language("sv", "Svenska", "ltr", "sv-SE"),
-    Language("en", "English", "ltr", "en-GB"),
-    Language("ar", "العربية", "rtl", "ar"),
-    Language("fa_AF", "دری", "rtl", "fa-AF"),
-    Language("so", "Soomaali", "ltr", "so-SO"),
-    Language("ti", "ትግርኛ", "ltr", "ti-ER"),
-    Language("uk", "Українська", "ltr", "uk-UA"),
-)
-BY_CODE = {language.code: language for language in LANGUAGES}
-SOURCE_LANGUAGE = "en"
-DEFAULT_LANGUAGE = "sv"
 
 
 @cache
@@ -54,15 +26,23 @@ def _catalog_exists(directory: str, code: str) -> bool:
     return (Path(directory) / code / "LC_MESSAGES" / "messages.mo").exists()
 
 
-def offered_languages() -> list[Language]:
+def catalog_languages() -> list[Language]:
     """Languages with a compiled catalog (plus the source language), in the order people see
-    them."""
+    them: what an organisation can choose to offer its participants."""
     directory = current_app.config["BABEL_TRANSLATION_DIRECTORIES"]
     return [
         language
         for language in LANGUAGES
         if language.code == SOURCE_LANGUAGE or _catalog_exists(directory, language.code)
     ]
+
+
+def offered_languages() -> list[Language]:
+    """The languages this request may be in: those with a catalog, and on a participant's
+    pages only those their organisation offers (picker and negotiation alike)."""
+    allowed = g.get("participant_languages")
+    return [language for language in catalog_languages()
+            if allowed is None or language.code in allowed]
 
 
 def language(code: str | None) -> Language:

@@ -24,8 +24,9 @@ from sqlalchemy.exc import StatementError
 REQUEST_ID_HEADER = "X-Request-ID"
 RETRY_AFTER_SECONDS = 30
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
-# A participant link is /i/<token>; whatever follows /i/ up to the next separator is the token.
-_TOKEN_IN_PATH = re.compile(r"(/i/)[^/?#\s\"']+")
+# A participant link is /i/<token>, a staff user's set-password link /password/<token>;
+# whatever follows up to the next separator is the token.
+_TOKEN_IN_PATH = re.compile(r"(/(?:i|password)/)[^/?#\s\"']+")
 # psycopg's messages add a DETAIL line that can repeat a row's values (e.g. a duplicate key).
 _DETAIL_LINE = re.compile(r"^DETAIL:.*$", re.MULTILINE)
 CUT = "…"
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 
 
 def redact_text(text: str) -> str:
-    """`text` with the token of every participant link path cut out."""
+    """`text` with the token of every participant or set-password link path cut out."""
     return _TOKEN_IN_PATH.sub(r"\1" + CUT, text)
 
 

@@ -12,10 +12,13 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import limiter
+from .models import Role
 
 
-def guard_blueprint(blueprint: Blueprint, *roles: str) -> None:
-    """Default deny: every route of `blueprint` needs a signed-in staff user with one of `roles`."""
+def guard_blueprint(blueprint: Blueprint) -> None:
+    """Default deny: every route of `blueprint` needs a signed-in staff user whose role lets
+    them into this workspace (`Role.allowed_in`, read from the roles' one table)."""
+    roles = Role.allowed_in(blueprint.name)
 
     @blueprint.before_request
     def _require_role():

@@ -1,5 +1,5 @@
 """The domain's codes in the reader's language: occasions, gender categories, exit reasons,
-what an instrument's total is called.
+staff roles, what an instrument's total is called.
 
 One table per vocabulary for every audience (coach forms, reports, evaluator filters), as lazy
 strings so the same table serves each request in its own language.
@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from .instruments import Instrument
 from .instruments.methods import TotalLabel
+from .models import Role
 
 OCCASION_LABELS = {
     # Translators: (participant) when a person answered: at the start of the programme
@@ -34,6 +35,18 @@ EXIT_REASON_LABELS = {
     "ill_health": _l("Ill health"),
     "other": _l("Other reason"),
     "unknown": _l("Unknown"),
+}
+ROLE_LABELS = {
+    Role.COACH: _l("Coach"),
+    Role.UNIT_ADMIN: _l("Unit administrator"),
+    Role.EVALUATOR: _l("Evaluator"),
+    Role.ADMIN: _l("Administrator"),
+}
+ROLE_HINTS = {
+    Role.COACH: _l("Works with the participants of their units."),
+    Role.UNIT_ADMIN: _l("Works with the participants of their units, and keeps the organisation's units and staff."),
+    Role.EVALUATOR: _l("Sees statistics and exports of the organisation, never a person."),
+    Role.ADMIN: _l("Keeps every organisation, its settings and staff, and sees statistics."),
 }
 # The scoring method names its total by key (the core has no translations); the words are here.
 TOTAL_LABELS = {

@@ -13,6 +13,7 @@ PUBLIC_ENDPOINTS = {
     "auth.totp_setup",  # login_required (any role enrols its own authenticator)
     "auth.change_password",  # login_required (any role changes its own password)
     "auth.sign_out_everywhere",  # login_required (any role ends its own sessions)
+    "auth.set_password",  # guarded by a signed one-time token the database must still hold
 }
 PUBLIC_BLUEPRINTS = {"participant"}  # guarded by invitation tokens, not accounts
 

@@ -25,8 +25,8 @@ from sqlmodel import SQLModel
 import app as application_package
 from app import instruments
 from app.db import engine_of
-from app.models import AuditEvent
-from app.services import goals, invitations
+from app.models import AuditEvent, Organisation
+from app.services import evaluation_projects, goals, invitations
 from app.tokens import invitation_token
 
 from . import factories
@@ -110,11 +110,15 @@ def world(app, session):
     goal = goals.create_goal(session, organisation_id=unit.organisation_id, title="Goal",
                              instrument_key="work_wheel", measure="any_increase", target=None,
                              target_percent=50.0, staff_id=staff["evaluator"].id)
+    project = evaluation_projects.create_project(
+        session, organisation=session.get(Organisation, unit.organisation_id),
+        terms=evaluation_projects.ProjectTerms("ESF"))
     wheel = instruments.latest("work_wheel")
     paths = {"participant_id": people[1].id, "invitation_id": invitation.id,
-             "goal_id": goal.id, "token": token, "key": "work_wheel",
+             "goal_id": goal.id, "organisation_id": unit.organisation_id,
+             "project_id": project.id, "token": token, "key": "work_wheel",
              "item_key": wheel.items[0].key, "version": "1", "name": "plotly.min.js",
-             "filename": "css/app.css"}
+             "filename": "css/app.css", "unit_id": unit.id, "staff_id": staff["coach"].id}
     return {"staff": staff, "paths": paths, "token": token}
 
 
@@ -159,6 +163,7 @@ def test_no_route_fails_or_changes_anything_when_it_refuses_hostile_input(app, w
                                data=form if method == "POST" else None)
         assert response.status_code < 500, (method, path, query, form)
         page = response.get_data(as_text=True) if response.mimetype == "text/html" else ""
+        response.close()  # as a server does: a streamed download unread ends its request
         refused = response.status_code >= 400 or any(
             mark in page for mark in ("field-error", "error-summary", "notice-error"))
         if refused:

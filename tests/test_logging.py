@@ -31,6 +31,8 @@ TOKEN = "eyJpbnZpdGF0aW9uIjo0Mn0.Zx1-ab.c_Def0"
     (f"/i/{TOKEN}/", "/i/…/"),
     (f"/%69/{TOKEN}", "/i/…"),  # the same route, spelled with an escape
     (f"/login?next=/i/{TOKEN}", "/login?…"),
+    (f"/password/{TOKEN}", "/password/…"),  # a staff user's set-password link
+    ("/account/password", "/account/password"),
     ("/answer/work_wheel/q3?x=1", "/answer/work_wheel/q3?…"),
     (f"https://stegvis.test/i/{TOKEN}#top", "https://stegvis.test/i/…#top"),
     ("/healthz", "/healthz"),

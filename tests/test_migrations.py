@@ -80,18 +80,44 @@ INSERT INTO assessment (id, occasion_id, participant_id, invitation_id, instrume
 """
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_consents_learn_their_instrument_from_their_assessment(backend, empty_database_url):
-    url = empty_database_url(backend)
+def _with_rows_at(url: str, revision: str, statements: list[str]):
+    """A database migrated to `revision` holding the rows `statements` insert: its Alembic
+    config and engine, for a data migration's test."""
     config = alembic_config(url)
-    command.upgrade(config, "0003_remember_last_totp_step")
+    command.upgrade(config, revision)
     engine = create_engine(url)
     with engine.begin() as connection:
-        for statement in LEGACY_DOUBLE_CONSENT.split(";")[:-1]:
+        for statement in statements:
             connection.execute(text(statement))
+    return config, engine
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_consents_learn_their_instrument_from_their_assessment(backend, empty_database_url):
+    config, engine = _with_rows_at(empty_database_url(backend), "0003_remember_last_totp_step",
+                                   LEGACY_DOUBLE_CONSENT.split(";")[:-1])
     command.upgrade(config, "0004_one_consent_per_instrument")
     with engine.connect() as connection:
         named = connection.execute(text("SELECT id, instrument_key FROM consent ORDER BY id")).all()
     engine.dispose()
     # the copy no assessment points at (the earlier post) keeps NULL
     assert [tuple(row) for row in named] == [(1, None), (2, "health_wheel")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_retention_in_days_becomes_whole_months(backend, empty_database_url):
+    config, engine = _with_rows_at(empty_database_url(backend), "0007_privacy_lifecycle", [
+        "INSERT INTO organisation (id, name, require_totp, retention_days, created_at,"
+        f" aggregate_health_wheel) VALUES ({number}, 'Org {number}', false, {days},"
+        " '2026-01-01 00:00:00', false)"
+        for number, days in enumerate((730, 365, 180, 10), start=1)])
+    command.upgrade(config, "0009_organisation_settings")
+    with engine.connect() as connection:
+        months = connection.execute(text(
+            "SELECT retention_months, small_cell_threshold FROM organisation ORDER BY id")).all()
+    command.downgrade(config, "0007_privacy_lifecycle")
+    with engine.connect() as connection:
+        days = connection.execute(text("SELECT retention_days FROM organisation ORDER BY id")).all()
+    engine.dispose()
+    assert [tuple(row) for row in months] == [(24, 5), (12, 5), (6, 5), (1, 5)]
+    assert [row[0] for row in days] == [730, 365, 183, 30]

@@ -158,11 +158,12 @@ def test_purge_is_idempotent_and_a_dry_run_changes_nothing(session, cohort):
     assert _every_value(session) == after_first
 
 
-def test_purge_waits_for_the_organisations_retention(session):
-    organisation = factories.make_organisation(session, retention_days=365)
+def test_purge_waits_for_the_organisations_retention_in_calendar_months(session):
+    organisation = factories.make_organisation(session, retention_months=12)
     unit = factories.make_unit(session, organisation)
-    recent = _person(session, unit, 1, left=TODAY - timedelta(days=365))
-    older = _person(session, unit, 2, left=TODAY - timedelta(days=366))
+    a_year_ago = TODAY.replace(year=TODAY.year - 1)
+    recent = _person(session, unit, 1, left=a_year_ago)
+    older = _person(session, unit, 2, left=a_year_ago - timedelta(days=1))
     privacy.purge(session, today=TODAY)
     session.refresh(recent)
     session.refresh(older)
@@ -198,10 +199,10 @@ def test_coarse_birth_year_keeps_the_band_and_drops_the_year():
     assert privacy.coarse_birth_year(2015, 2021) is None  # no band: nothing worth keeping
 
 
-@pytest.mark.parametrize(("days", "said"), [(730, (2, "years")), (365, (1, "years")),
-                                            (180, (6, "months")), (100, (100, "days"))])
-def test_what_participants_are_told_is_the_setting_purge_applies(days, said):
-    assert privacy.retention_period(days) == said
+@pytest.mark.parametrize(("months", "said"), [(24, (2, "years")), (12, (1, "years")),
+                                              (18, (18, "months")), (6, (6, "months"))])
+def test_what_participants_are_told_is_the_setting_purge_applies(months, said):
+    assert privacy.retention_period(months) == said
 
 
 # -- erasure --------------------------------------------------------------------------------

@@ -149,11 +149,11 @@ def test_the_own_copy_is_in_the_persons_language_with_easy_swedish(client, sessi
 
 
 def test_the_explanation_screen_states_the_organisations_retention(client, session):
-    organisation = factories.make_organisation(session, retention_days=180)
+    organisation = factories.make_organisation(session, retention_months=18)
     person = factories.make_participant(session, unit=factories.make_unit(session, organisation))
     invitation = invitations.issue(session, participant=person, occasion_kind="intake",
                                    instrument_keys=["work_wheel"], environment="development")
     invitations.choose_language(session, invitation=invitation, language="en")
     client.post("/kod", data={"code": invitation.short_code})
     page = client.get("/answer/about").get_data(as_text=True)
-    assert "6 months after you leave the programme" in page
+    assert "18 months after you leave the programme" in page

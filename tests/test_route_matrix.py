@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pytest
 
 from app import assets, instruments
-from app.services import goals, invitations
+from app.services import evaluation_projects, goals, invitations
 from app.tokens import invitation_token
 
 from . import factories
@@ -29,7 +29,11 @@ VISITORS = ("anonymous", "participant", "coach_a", "coach_b", "unit_admin", "eva
 # 302 on a staff page for someone not signed in means "sent to sign in" (checked below); a
 # participant page without an opened invitation sends the visitor on to where they can get in
 # (302), and one not begun yet to its start. 404 for a coach of another unit: an id outside
-# your units does not exist for you.
+# your units does not exist for you. The administration's ids (unit A, a coach of unit A) are
+# the unit admin's organisation; other organisations' ids are 404 (tests/admin/test_pages.py).
+# A set-password link is its own key: given an invitation's token it is no link at all (404).
+# Without form data a unit's page saves the name it has (302); the other admin forms say what
+# is missing (200), and the account buttons act or send back to the account's page (302).
 MATRIX = """
 endpoint                  method  anonymous participant coach_a coach_b unit_admin evaluator admin
 static                    GET     200       200         200     200     200        200       200
@@ -46,6 +50,8 @@ auth.totp_setup           POST    302       302         200     200     200     
 auth.change_password      GET     302       302         200     200     200        200       200
 auth.change_password      POST    302       302         200     200     200        200       200
 auth.sign_out_everywhere  POST    302       302         302     302     302        302       302
+auth.set_password         GET     404       404         404     404     404        404       404
+auth.set_password         POST    404       404         404     404     404        404       404
 participant.open_link     GET     302       302         302     302     302        302       302
 participant.short_code    GET     200       200         200     200     200        200       200
 participant.short_code    POST    200       200         200     200     200        200       200
@@ -94,6 +100,35 @@ evaluator.goal_list       GET     302       302         403     403     403     
 evaluator.goal_list       POST    302       302         403     403     403        200       200
 evaluator.goal_delete     POST    302       302         403     403     403        302       302
 admin.audit               GET     302       302         403     403     200        403       200
+admin.home                GET     302       302         403     403     200        403       200
+admin.units               GET     302       302         403     403     200        403       200
+admin.unit_new            GET     302       302         403     403     200        403       200
+admin.unit_new            POST    302       302         403     403     200        403       200
+admin.unit_edit           GET     302       302         403     403     200        403       200
+admin.unit_edit           POST    302       302         403     403     302        403       302
+admin.unit_active         POST    302       302         403     403     302        403       302
+admin.staff               GET     302       302         403     403     200        403       200
+admin.staff_new           GET     302       302         403     403     200        403       200
+admin.staff_new           POST    302       302         403     403     200        403       200
+admin.staff_edit          GET     302       302         403     403     200        403       200
+admin.staff_edit          POST    302       302         403     403     200        403       200
+admin.staff_active        POST    302       302         403     403     302        403       302
+admin.staff_two_factor    POST    302       302         403     403     302        403       302
+admin.staff_password      POST    302       302         403     403     200        403       200
+admin.move_participant    GET     302       302         403     403     200        403       200
+admin.move_participant    POST    302       302         403     403     200        403       200
+admin.audit_csv           GET     302       302         403     403     200        403       200
+admin.installation.organisation_list GET 302 302         403     403     403        403       200
+admin.installation.organisation_new GET 302 302          403     403     403        403       200
+admin.installation.organisation_new POST 302 302         403     403     403        403       200
+admin.installation.organisation GET 302   302         403     403     403        403       200
+admin.installation.organisation POST 302  302         403     403     403        403       200
+admin.installation.project_new GET 302    302         403     403     403        403       200
+admin.installation.project_new POST 302   302         403     403     403        403       200
+admin.installation.project GET 302        302         403     403     403        403       200
+admin.installation.project POST 302       302         403     403     403        403       200
+admin.installation.project_rotate GET 302 302         403     403     403        403       200
+admin.installation.project_rotate POST 302 302        403     403     403        403       200
 """
 
 
@@ -147,8 +182,13 @@ def _world(app, session) -> World:
     goal = goals.create_goal(session, organisation_id=organisation.id, title="Goal",
                              instrument_key="work_wheel", measure="any_increase", target=None,
                              target_percent=50.0)
+    project = evaluation_projects.create_project(session, organisation=organisation,
+                                                 terms=evaluation_projects.ProjectTerms("ESF"))
     token = invitation_token(invitation.id, secret=app.secret_key)
+    colleague = factories.make_staff(session, units=[unit_a])
     paths = {"participant_id": person.id, "invitation_id": invitation.id, "goal_id": goal.id,
+             "unit_id": unit_a.id, "staff_id": colleague.id,
+             "organisation_id": organisation.id, "project_id": project.id,
              "token": token, "key": "work_wheel",
              "item_key": instruments.latest("work_wheel").items[0].key,
              "version": assets.digest("plotly.min.js"), "name": "plotly.min.js", "filename": "favicon.svg"}

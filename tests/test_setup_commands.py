@@ -50,7 +50,11 @@ def test_health_wheel_statistics_are_switched_on_and_off_with_an_audit_trail(app
     session.expire_all()
     assert not session.exec(select(Organisation)).one().aggregate_health_wheel
     events = session.exec(select(AuditEvent).where(
-        AuditEvent.action == "organisation.health_statistics").order_by(AuditEvent.id)).all()
-    assert [e.details for e in events] == [{"on": True, "via": "cli"}, {"on": False, "via": "cli"}]
+        AuditEvent.action == "organisation.settings_changed").order_by(AuditEvent.id)).all()
+    assert [e.details for e in events] == [
+        {"before": {"aggregate_health_wheel": False}, "after": {"aggregate_health_wheel": True},
+         "via": "cli"},
+        {"before": {"aggregate_health_wheel": True}, "after": {"aggregate_health_wheel": False},
+         "via": "cli"}]
     missing = cli.invoke(args=["organisation", "health-statistics", "Nowhere", "--on"])
     assert missing.exit_code != 0 and "Nowhere" in missing.output

@@ -1,11 +1,15 @@
-"""Administration: for now the audit trail (read-only); units, staff and settings are
-managed from the command line."""
+"""Administration in the browser: units, staff and their roles, moving participants between
+units, and the audit trail, for unit admins (their own organisation) and admins (every one,
+`services.administration`); the whole installation's organisations and evaluation projects for
+admins only (`installation`). The `flask` commands stay for scripted installs."""
 from flask import Blueprint
 
-from ..models import Role
 from ..security import guard_blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-guard_blueprint(bp, Role.ADMIN, Role.UNIT_ADMIN)
+guard_blueprint(bp)
 
-from . import routes  # noqa: F401  (routes register on bp)
+from . import participants, routes, staff, units  # noqa: F401  (routes register on bp)
+from .installation import installation
+
+bp.register_blueprint(installation)

@@ -4,20 +4,12 @@ from flask_login import UserMixin
 
 from ..db import get_session
 from ..extensions import login_manager
-from ..models import StaffUser
+from ..models import Role, StaffUser
 from . import sessions
 
 bp = Blueprint("auth", __name__)
 # Every request of the app (not just this blueprint's) checks inactivity and enrolment.
 bp.before_app_request(sessions.enforce)
-
-# Where each role lands after signing in.
-ROLE_HOME = {
-    "coach": "coach.caseload",
-    "unit_admin": "coach.caseload",
-    "evaluator": "evaluator.cohort",
-    "admin": "evaluator.cohort",
-}
 
 
 class SignedInStaff(UserMixin):
@@ -34,6 +26,10 @@ class SignedInStaff(UserMixin):
     def get_id(self) -> str:
         """What the session cookie holds: the user and the session generation it began in."""
         return f"{self.staff.id}:{self.staff.session_generation}"
+
+    def can_open(self, workspace: str) -> bool:
+        """Whether the role lets the user into `workspace` (a blueprint), for navigation."""
+        return workspace in Role(self.staff.role).access.workspaces
 
     @property
     def is_active(self) -> bool:  # Flask-Login asks this before it lets a session in

@@ -23,10 +23,14 @@ class CodeForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
-    """The current password (proof it is really you) and the new one twice."""
+# Fields keep the order they were made in (error summaries list them so): the current password
+# is made before the new ones it comes before on the change-password page.
+_CURRENT_PASSWORD = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
 
-    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+
+class SetPasswordForm(FlaskForm):
+    """A new password twice (from a one-time set-password link)."""
+
     new = PasswordField(
         _l("New password"),
         validators=[
@@ -39,6 +43,12 @@ class ChangePasswordForm(FlaskForm):
         _l("New password again"),
         validators=[DataRequired(), EqualTo("new", message=_l("The two new passwords differ."))],
     )
+
+
+class ChangePasswordForm(SetPasswordForm):
+    """The current password (proof it is really you) and the new one twice."""
+
+    current = _CURRENT_PASSWORD
 
 
 class SignOutEverywhereForm(FlaskForm):

@@ -1,21 +1,24 @@
-"""Sign in (password, then a one-time code when set up), sign out, own account settings."""
+"""Sign in (password, then a one-time code when set up), sign out, own account settings, and
+the one-time set-password link."""
 from __future__ import annotations
 
 import time
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..db import get_session
+from ..models import Role
 from ..qr import qr_svg
 from ..security import CODE_PER_ACCOUNT, CODE_PER_IP, failure_limits, sign_in_limits
-from ..services import staff
+from ..services import password_links, staff
+from ..tokens import TokenInvalid
 from ..urls import is_plain_path
-from . import ROLE_HOME, SignedInStaff, bp, sessions
-from .forms import ChangePasswordForm, CodeForm, LoginForm, SignOutEverywhereForm
+from . import SignedInStaff, bp, sessions
+from .forms import ChangePasswordForm, CodeForm, LoginForm, SetPasswordForm, SignOutEverywhereForm
 
 # A password check waits this long for its one-time code before it must be repeated.
 PENDING_CODE_SECONDS = 300
@@ -35,7 +38,7 @@ def _safe_next(target: str | None) -> str | None:
 
 def home_url_for(role: str) -> str:
     """The workspace a role lands in."""
-    return url_for(ROLE_HOME[role])
+    return url_for(Role(role).access.home)
 
 
 def _signed_in(result: staff.SignIn, next_url: str | None):
@@ -137,6 +140,32 @@ def change_password():
             return redirect(home_url_for(current_user.role))
     return render_template("auth/change_password.html", form=form,
                            everywhere_form=SignOutEverywhereForm())
+
+
+@bp.route("/password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    """A one-time set-password link (a new account, or a password reset): choose a password,
+    then sign in with it. Whoever was signed in on this browser is signed out first."""
+    db, secret = get_session(), current_app.secret_key
+    form = SetPasswordForm()
+    try:
+        holder = password_links.link_holder(db, token=token, secret=secret)
+        if form.validate_on_submit():
+            password_links.set_password_with_link(db, token=token, secret=secret, password=form.new.data,
+                                            ip=request.remote_addr)
+            logout_user()
+            session.clear()
+            flash(_("Your password is set. Sign in with your email and the new password."), "success")
+            return redirect(url_for("auth.login"))
+    except TokenInvalid:  # not a link we made, or older than any link lives
+        return _link_unusable(404)
+    except password_links.LinkUnusable:  # used, replaced, expired, or the account was closed
+        return _link_unusable(410)
+    return render_template("auth/set_password.html", form=form, email=holder.email)
+
+
+def _link_unusable(status: int):
+    return render_template("auth/link_unusable.html", hours=password_links.LINK_VALID_HOURS), status
 
 
 @bp.post("/account/sign-out-everywhere")

@@ -13,8 +13,8 @@ from ..models.organisations import DEFAULT_INSTRUMENTS
 from ..services import organisations
 
 db_cli = AppGroup("db", help="Database migrations (Alembic).")
-staff_cli = AppGroup("staff", help="Staff accounts (until the admin screens exist).")
-organisation_cli = AppGroup("organisation", help="Organisations and units (until admin screens).")
+staff_cli = AppGroup("staff", help="Staff accounts, for scripted installs (admins use /admin/staff).")
+organisation_cli = AppGroup("organisation", help="Organisations and units, for scripted installs (admins use /admin).")
 
 
 @db_cli.command("upgrade")

@@ -10,6 +10,7 @@ from ..db import session_scope
 from ..exports.csvformat import CSV_FORMATS
 from ..models import Organisation
 from ..services.cohort import CohortFilter
+from ..services.disclosure import threshold_of
 from ..services.exports import LAYOUTS, CannotExport, Purpose, start_export
 
 
@@ -52,7 +53,8 @@ def export_command(evaluation, layout, out, organisation, unit, period, gender, 
         cohort = CohortFilter(organisation_id=found[0].id, unit=unit, period=period,
                               gender=gender, age_band=age_band, exit_reason=exit_reason,
                               instrument_key=instrument)
-        threshold = max(3, int(current_app.config["SMALL_CELL_THRESHOLD"]))
+        threshold = threshold_of(session, found[0].id,
+                                 floor=int(current_app.config["SMALL_CELL_THRESHOLD"]))
         try:
             export = start_export(
                 session, cohort, evaluation=evaluation, layout=layout, threshold=threshold,

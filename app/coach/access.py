@@ -34,10 +34,11 @@ def invitation_for(session: Session, staff: StaffUser, invitation_id: int) -> In
     return invitation
 
 
-def units_of(session: Session, staff: StaffUser) -> list[Unit]:
-    """The units `staff` works in, by name."""
+def units_of(session: Session, staff: StaffUser, *, active_only: bool = False) -> list[Unit]:
+    """The units `staff` works in, by name; `active_only` for choosing where someone new goes
+    (an inactive unit takes no new participants)."""
     units = [session.get(Unit, unit_id) for unit_id in unit_ids_of(session, staff)]
-    return sorted(units, key=lambda unit: unit.name)
+    return sorted((u for u in units if u.active or not active_only), key=lambda unit: unit.name)
 
 
 def audit_view(session: Session, subject: Participant | Invitation, action: str, **details) -> None:

@@ -11,9 +11,7 @@ from wtforms import (
     RadioField,
     SearchField,
     SelectField,
-    SelectMultipleField,
     StringField,
-    widgets,
 )
 from wtforms.validators import (
     DataRequired,
@@ -24,7 +22,7 @@ from wtforms.validators import (
 )
 
 from .. import instruments
-from ..choices import as_choices
+from ..choices import CheckboxesField, as_choices
 from ..i18n import LANGUAGES
 from ..models import OCCASION_ORDER
 from ..services.caseload import CaseloadFilter, CaseloadSort
@@ -103,17 +101,12 @@ class OccasionDatesForm(FlaskForm):
     follow_up = DateField(OCCASION_LABELS["follow_up"], validators=[Optional(), plausible_date])
 
 
-class _Checkboxes(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-
 class InvitationForm(FlaskForm):
     """Which occasion, which instruments (the unit's defaults ticked), and on whose device."""
 
     occasion = RadioField(_l("Occasion"), choices=as_choices((k, OCCASION_LABELS[k]) for k in OCCASION_ORDER),
                           validators=[InputRequired()])
-    instrument_keys = _Checkboxes(_l("Questionnaires"), validators=[InputRequired()])
+    instrument_keys = CheckboxesField(_l("Questionnaires"), validators=[InputRequired()])
     mode = RadioField(_l("Who fills it in"), choices=as_choices(MODE_LABELS.items()), default="own_device",
                       validators=[InputRequired()])
 

@@ -65,7 +65,7 @@ def due():
 def register():
     """Register a participant in one of the coach's units; the code is generated."""
     db = get_session()
-    form = ParticipantForm().with_units(units_of(db, current_user))
+    form = ParticipantForm().with_units(units_of(db, current_user, active_only=True))
     if form.validate_on_submit():
         try:
             participant = participant_service.enrol(
@@ -74,7 +74,7 @@ def register():
                 preferred_language=form.preferred_language.data,
                 display_name=form.display_name.data, registered_by=current_user.staff,
                 ip=request_actor()["ip"])
-        except participant_service.NotYourUnit as refused:
+        except (participant_service.NotYourUnit, participant_service.UnitInactive) as refused:
             form.unit.errors.append(message_of(refused))
         else:
             flash(_("Registered %(code)s.", code=participant.code), "success")

@@ -55,9 +55,10 @@ def _formatters():
             "pooled_names": pooled_names}
 
 
-def small_cell_threshold() -> int:
-    """Never below 3, whatever the configuration says."""
-    return max(3, int(current_app.config.get("SMALL_CELL_THRESHOLD", 5)))
+def small_cell_threshold(organisation_id: int) -> int:
+    """The organisation's threshold, never below the installation's (nor 3)."""
+    return disclosure.threshold_of(get_session(), organisation_id,
+                                   floor=int(current_app.config.get("SMALL_CELL_THRESHOLD", 5)))
 
 
 def instrument_choice(instrument) -> str:
@@ -86,7 +87,7 @@ def cohort_filter_from(args) -> tuple[CohortFilterForm, cohort_service.CohortFil
     chosen = form.organisation.data if form.organisation.data in {o.id for o in organisations} \
         else current_user.organisation_id
     form.organisation.data = chosen
-    view = disclosure.view_of(db, chosen, small_cell_threshold())
+    view = disclosure.view_of(db, chosen, small_cell_threshold(chosen))
     for name in QUASI_IDENTIFIERS:
         form[name].choices = as_choices(
             [("", _("All"))] + [(label, value_label(label)) for label in view.labels(name)])
@@ -135,17 +136,17 @@ def _charts(data) -> list[dict]:
 def _dashboard():
     """The filtered dashboard of the request and its tables (shared by page and download)."""
     form, cohort_filter, view = cohort_filter_from(request.args)
-    data = cohort_service.dashboard(get_session(), cohort_filter, small_cell_threshold(), view)
+    data = cohort_service.dashboard(get_session(), cohort_filter, view.k, view)
     return form, cohort_filter, data, dashboard_tables(data)
 
 
 @bp.route("/")
 def cohort():
     """The cohort dashboard: the MAP2020-style table first, charts below it, never instead."""
-    form, _filter, data, tables = _dashboard()
+    form, cohort_filter, data, tables = _dashboard()
     return render_template(
         "evaluator/cohort.html", form=form, data=data, tables=tables, charts=_charts(data),
-        threshold=small_cell_threshold(), export_form=ExportForm(),
+        threshold=small_cell_threshold(cohort_filter.organisation_id), export_form=ExportForm(),
         query=request.args.to_dict(), **page_context(data))
 
 
@@ -155,7 +156,8 @@ def tables_download():
     form, cohort_filter, data, tables = _dashboard()
     content = tables_service.download_tables(
         get_session(), organisation_id=cohort_filter.organisation_id, tables=tables,
-        cover=cover_lines(form, data, small_cell_threshold()), labels=workbook_labels(),
+        cover=cover_lines(form, data, small_cell_threshold(cohort_filter.organisation_id)),
+        labels=workbook_labels(),
         filters=cohort_filter.as_details(), **request_actor())
     return Response(content, mimetype=XLSX, headers={
         "Content-Disposition": f'attachment; filename="{tables_service.file_name()}"'})
@@ -180,7 +182,7 @@ def export():
         archive = exports.start_export(
             get_session(), cohort_filter, evaluation=form.evaluation.data.strip(),
             layout=form.layout.data, csv_format=form.csv_format.data, purpose=purpose,
-            threshold=small_cell_threshold(), **request_actor())
+            threshold=small_cell_threshold(cohort_filter.organisation_id), **request_actor())
     except exports.CannotExport as refused:
         flash(message_of(refused), "error")
         return back

@@ -211,25 +211,35 @@ def question_screen(
 # -- the screens around the questions -----------------------------------------------------
 
 
+def organisation_of(session: Session, invitation: Invitation) -> Organisation:
+    """The organisation whose programme the invitation belongs to (its settings apply)."""
+    participant = session.get(Participant, invitation.participant_id)
+    return session.get(Organisation, session.get(Unit, participant.unit_id).organisation_id)
+
+
 @dataclass(frozen=True)
 class AboutFacts:
-    """What the explanation screen states: how long, how long kept, what comes first."""
+    """What the explanation screen states: how long, how long kept, who answers for it, what
+    comes first."""
 
     minutes: int
     retention: int  # how many `retention_unit`s after leaving the purge removes who they are
-    retention_unit: str  # "years", "months" or "days"
+    retention_unit: str  # "years" or "months"
+    controller_name: str  # the data controller (GDPR art. 13); empty until the admin names it
+    controller_contact: str
     first: Step
     with_coach: bool
 
 
 def about_facts(session: Session, invitation: Invitation) -> AboutFacts:
     """The facts of this invitation for the explanation screen. The retention stated is the
-    organisation's `retention_days` that `flask purge` applies, said the way people say it."""
-    participant = session.get(Participant, invitation.participant_id)
-    organisation = session.get(Organisation, session.get(Unit, participant.unit_id).organisation_id)
+    organisation's `retention_months` that `flask purge` applies, said the way people say it."""
+    organisation = organisation_of(session, invitation)
     minutes = sum(instruments.latest(key).minutes for key in invitation.instrument_keys)
-    retention, unit = privacy.retention_period(organisation.retention_days)
+    retention, unit = privacy.retention_period(organisation.retention_months)
     return AboutFacts(minutes=minutes, retention=retention, retention_unit=unit,
+                      controller_name=organisation.controller_name,
+                      controller_contact=organisation.controller_contact,
                       first=Step("participant.begin", {"key": invitation.instrument_keys[0]}),
                       with_coach=invitation.mode == "with_coach")
 

@@ -67,8 +67,12 @@ def _load_invitation():
     except InvitationUnavailable as exc:
         _forget()
         return unavailable(exc.reason)
+    # Before any rendering, so Flask-Babel uses them: the organisation's languages, then the
+    # one chosen on the invitation if it is still offered.
+    organisation = flow.organisation_of(get_session(), invitation)
+    g.participant_languages = organisation.participant_language_codes
     if invitation.language in {lang.code for lang in offered_languages()}:
-        g.locale = invitation.language  # before any rendering, so Flask-Babel uses it
+        g.locale = invitation.language
     return None
 
 

@@ -50,3 +50,23 @@ def record_view(
                    object_id=object_id, ip=ip, details=details)
     session.commit()
     return event
+
+
+def record_changes(session: Session, target: Any, values: dict[str, Any], *, action: str,
+                   object_type: str, staff_id: int | None = None, ip: str | None = None,
+                   details: dict[str, Any] | None = None) -> set[str]:
+    """Set on `target` the `values` that differ from what it holds, and audit them with their
+    values before and after (how settings are audited; never pass a secret or a password).
+    Returns the names changed; when none did, nothing is set or recorded. The caller commits."""
+    before = {name: getattr(target, name) for name in values}
+    changed = {name for name, value in values.items() if before[name] != value}
+    if not changed:
+        return changed
+    for name in changed:
+        setattr(target, name, values[name])
+    session.add(target)
+    record(session, action=action, staff_id=staff_id, ip=ip, object_type=object_type,
+           object_id=target.id, details={
+               **(details or {}), "before": {name: before[name] for name in sorted(changed)},
+               "after": {name: values[name] for name in sorted(changed)}})
+    return changed

@@ -42,6 +42,7 @@ from ..models import (
     Organisation,
     Participant,
     ProgrammeGoal,
+    Role,
     Storage,
     Unit,
 )
@@ -660,6 +661,6 @@ def dashboard(session: Session, cohort: CohortFilter, threshold: int,
 def organisations_for(session: Session, *, role: str, organisation_id: int) -> list[Organisation]:
     """The organisations a staff user may look at: admins all, evaluators their own."""
     query = select(Organisation).order_by(Organisation.name)
-    if role != "admin":
+    if not Role(role).access.whole_installation:
         query = query.where(Organisation.id == organisation_id)
     return list(session.exec(query).all())

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from sqlalchemy import String, case, cast, extract, func, literal
 from sqlmodel import Session, select
 
-from ..models import ExitReason, Gender, Participant, Unit
+from ..models import ExitReason, Gender, Organisation, Participant, Unit
 from ..statistics.age import AGE_BANDS, age_band, birth_years_for
-from ..statistics.disclosure import Hierarchy, Recoding, k_anonymise
+from ..statistics.disclosure import MINIMUM_K, Hierarchy, Recoding, k_anonymise
 
 QUASI_IDENTIFIERS = ("unit", "period", "gender", "age_band", "exit_reason")
 EVERYONE = "all"
@@ -136,6 +136,14 @@ def _hierarchies(combinations: Counter, names: Mapping[int, str], k: int) -> lis
             {r: r if r == IN_PROGRAMME else LEFT for r in reasons},
             dict.fromkeys(reasons, EVERYONE)), COSTS["exit_reason"]),
     ]
+
+
+def threshold_of(session: Session, organisation_id: int, *, floor: int) -> int:
+    """The k of the organisation's figures and exports: the threshold its admin chose, never
+    below the installation's `floor` (STEGVIS_SMALL_CELL) nor below MINIMUM_K."""
+    organisation = session.get(Organisation, organisation_id)
+    chosen = organisation.small_cell_threshold if organisation is not None else floor
+    return max(MINIMUM_K, floor, chosen)
 
 
 def view_of(session: Session, organisation_id: int, k: int) -> EvaluatorView:

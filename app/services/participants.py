@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from ..models import ExitReason, Gender, Occasion, OccasionKind, Participant, StaffUser, Unit
 from ..models.participants import new_participant_code
-from . import audit
+from . import administration, audit
 from .errors import N_, DomainError
 from .staff import unit_ids_of
 from .transactions import savepoint
@@ -31,6 +31,25 @@ class NotYourUnit(DomainError):
     """Staff register participants only into units they work in."""
 
     message = N_("Choose one of your units.")
+
+
+class UnitInactive(DomainError):
+    """An inactive unit takes no new participants (its own people stay)."""
+
+    message = N_("The unit %(name)s is inactive and takes no new participants.")
+
+
+class UnknownCode(DomainError):
+    """No participant the administrator reaches has that code."""
+
+    message = N_("No participant in your organisation has that code.")
+
+
+class OtherOrganisationsUnit(DomainError):
+    """A participant moves only between units of their own organisation: another one would
+    be another controller of their data."""
+
+    message = N_("Choose a unit of the participant's own organisation.")
 
 
 def add_months(day: date, months: int) -> date:
@@ -77,6 +96,8 @@ def enrol(
     `ip`), never with the code or name."""
     if registered_by is not None and unit.id not in unit_ids_of(session, registered_by):
         raise NotYourUnit()
+    if not unit.active:
+        raise UnitInactive(name=unit.name)
     _check_background(gender, None)
     for _attempt in range(5):
         participant = Participant(
@@ -152,4 +173,27 @@ def record_exit(
     audit.record(session, action="participant.exit_recorded", staff_id=staff_id, ip=ip,
                  object_type="participant", object_id=participant.id)
     session.commit()
+    return participant
+
+
+def move_to_unit(session: Session, *, actor: StaffUser, code: str, unit_id: int,
+                 ip: str | None = None) -> Participant:
+    """An administrator moves the participant with `code` to another active unit of the same
+    organisation, both within their reach; audited with both units. The occasions keep their
+    planned dates: they were agreed with the person, and a coach of the new unit can move them."""
+    participant = administration.participant_by_code(session, actor, code)
+    if participant is None:
+        raise UnknownCode()
+    current, unit = session.get(Unit, participant.unit_id), administration.unit(session, actor, unit_id)
+    if unit is None or unit.organisation_id != current.organisation_id:
+        raise OtherOrganisationsUnit()
+    if not unit.active:
+        raise UnitInactive(name=unit.name)
+    if unit.id != current.id:
+        participant.unit_id = unit.id
+        session.add(participant)
+        audit.record(session, action="participant.moved", staff_id=actor.id, ip=ip,
+                     object_type="participant", object_id=participant.id,
+                     details={"unit": {"before": current.id, "after": unit.id}})
+        session.commit()
     return participant

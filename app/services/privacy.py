@@ -3,8 +3,9 @@ over on request (GDPR art. 17 and 15). Flask-free: the web, the command line and
 
 Retention purge (`purge`, daily from cron)
 ------------------------------------------
-Once a participant left longer ago than their organisation's `retention_days`, everything that
-says *who* they are goes, and what evaluators count stays. Field by field:
+Once a participant left longer ago than their organisation's `retention_months` (calendar
+months: someone who left on 31 March 2024 under 24 months is purged from 1 April 2026 on),
+everything that says *who* they are goes, and what evaluators count stays. Field by field:
 
 | table | field | purge |
 | --- | --- | --- |
@@ -60,6 +61,7 @@ from ..models.participants import CODE_ALPHABET
 from ..statistics.age import AGE_BANDS, age_band
 from . import audit, invitations
 from .errors import N_, DomainError
+from .participants import add_months
 
 PURGED_CODE_PREFIX = "X-"  # live codes start with "P-": a purged record is told apart at sight
 DEFAULT_AUDIT_IP_DAYS = 90
@@ -69,14 +71,12 @@ IP_BATCH = 1000
 # -- what participants are told -------------------------------------------------------------
 
 
-def retention_period(days: int) -> tuple[int, str]:
-    """`retention_days` as people say it: (2, "years") for 730, (6, "months") for 180, else
-    days. The participant's explanation screen states exactly what `purge` does."""
-    if days % 365 == 0:
-        return days // 365, "years"
-    if days % 30 == 0:
-        return days // 30, "months"
-    return days, "days"
+def retention_period(months: int) -> tuple[int, str]:
+    """`retention_months` as people say it: (2, "years") for 24, (18, "months") for 18. The
+    participant's explanation screen states exactly what `purge` does."""
+    if months % 12 == 0:
+        return months // 12, "years"
+    return months, "months"
 
 
 # -- what belongs to one person -------------------------------------------------------------
@@ -184,7 +184,7 @@ def due_for_purge(session: Session, *, today: date) -> list[tuple[int, str]]:
     organisation's retention and is not purged yet."""
     due = []
     for organisation in session.exec(select(Organisation).order_by(Organisation.id)).all():
-        cutoff = today - timedelta(days=organisation.retention_days)
+        cutoff = add_months(today, -organisation.retention_months)
         due += [(pid, organisation.name) for pid in session.exec(
             select(Participant.id).join(Unit, Unit.id == Participant.unit_id)
             .where(Unit.organisation_id == organisation.id, Participant.purged_at.is_(None),
@@ -405,7 +405,10 @@ def subject_access(session: Session, *, participant: Participant, translations=N
     record = {
         "generated_at": _iso(utcnow()),
         "language": locale,
-        "organisation": {"name": organisation.name, "retention_days": organisation.retention_days},
+        "organisation": {"name": organisation.name,
+                         "retention_months": organisation.retention_months,
+                         "controller": {"name": organisation.controller_name,
+                                        "contact": organisation.controller_contact}},
         "participant": {
             "code": participant.code, "display_name": participant.display_name,
             "unit": unit.name, "gender": participant.gender, "birth_year": participant.birth_year,

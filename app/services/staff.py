@@ -14,6 +14,11 @@ from ..models import Organisation, Role, StaffUnit, StaffUser, utcnow
 from ..passwords import hash_password, needs_rehash, verify_password
 from . import audit
 
+# The stored hash of an account without a password (new, or reset by an administrator): no
+# password matches it (`verify_password` refuses an empty hash), so only a set-password link
+# lets the person in.
+NO_PASSWORD = ""
+
 
 class StaffAlreadyExists(ValueError):
     """An account with that email exists (emails are compared without case)."""
@@ -29,24 +34,26 @@ def find_by_email(session: Session, email: str) -> StaffUser | None:
     return session.exec(select(StaffUser).where(StaffUser.email == normalise_email(email))).first()
 
 
-def create_staff(
+def add_account(
     session: Session,
     *,
     organisation_id: int,
     email: str,
-    password: str,
+    password: str | None,
     role: Role | str,
     unit_ids: list[int] = (),
     display_name: str = "",
     preferred_language: str = "sv",
 ) -> StaffUser:
-    """A new staff user working in `unit_ids`."""
+    """A new staff user working in `unit_ids`, added to the session (the caller's use case
+    commits); without a `password` (None) nobody can sign in as them until a set-password
+    link is used."""
     if find_by_email(session, email):
         raise StaffAlreadyExists(email)
     user = StaffUser(
         organisation_id=organisation_id,
         email=normalise_email(email),
-        password_hash=hash_password(password),
+        password_hash=NO_PASSWORD if password is None else hash_password(password),
         role=Role(role).value,
         display_name=display_name,
         preferred_language=preferred_language,
@@ -55,6 +62,13 @@ def create_staff(
     session.flush()
     for unit_id in unit_ids:
         session.add(StaffUnit(staff_user_id=user.id, unit_id=unit_id))
+    session.flush()
+    return user
+
+
+def create_staff(session: Session, **account) -> StaffUser:
+    """A new staff user (`add_account`'s arguments), committed: the command line and demo data."""
+    user = add_account(session, **account)
     session.commit()
     return user
 
@@ -172,9 +186,6 @@ class WeakPassword(ValueError):
 
 
 MIN_PASSWORD_LENGTH = 12
-# Roles whose pages show data about individual participants; an organisation's
-# `require_totp` applies to them (evaluators only see cohorts of at least k people).
-PARTICIPANT_DATA_ROLES = frozenset({Role.COACH, Role.UNIT_ADMIN, Role.ADMIN})
 TOTP_ISSUER = "Stegvis"
 
 
@@ -203,8 +214,9 @@ def change_password(session: Session, *, user: StaffUser, current: str, new: str
 
 
 def totp_required(session: Session, user: StaffUser) -> bool:
-    """Whether the user's organisation makes two-factor sign-in compulsory for their role."""
-    if user.role not in PARTICIPANT_DATA_ROLES:
+    """Whether the user's organisation makes two-factor sign-in compulsory for their role: one
+    whose pages show individual people (evaluators only see cohorts of at least k people)."""
+    if not Role(user.role).access.sees_participants:
         return False
     organisation = session.get(Organisation, user.organisation_id)
     return bool(organisation and organisation.require_totp)
@@ -259,12 +271,13 @@ def enable_totp(session: Session, *, user: StaffUser, secret: str, code: str,
     return True
 
 
-def reset_totp(session: Session, *, user: StaffUser, staff_id: int | None = None) -> StaffUser:
+def reset_totp(session: Session, *, user: StaffUser, staff_id: int | None = None,
+               ip: str | None = None) -> StaffUser:
     """Forget the user's secret (a lost phone); they enrol again at their next sign-in.
     Audited, with `staff_id` the one who reset it (None: the command line)."""
     user.totp_secret, user.totp_last_step = None, None
     session.add(user)
-    audit.record(session, action="totp_reset", staff_id=staff_id,
+    audit.record(session, action="totp_reset", staff_id=staff_id, ip=ip,
                  object_type="staff_user", object_id=user.id)
     session.commit()
     return user

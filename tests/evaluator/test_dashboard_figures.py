@@ -87,8 +87,10 @@ def test_health_wheel_statistics_only_where_the_organisation_chose_them(session)
                                         via="cli")
     assert dashboard(session, chosen, 3).instrument.key == "health_wheel"
     event = session.exec(select(AuditEvent).where(
-        AuditEvent.action == "organisation.health_statistics")).one()
-    assert (event.object_id, event.details) == (org.id, {"on": True, "via": "cli"})
+        AuditEvent.action == "organisation.settings_changed")).one()
+    assert (event.object_id, event.details) == (org.id, {
+        "before": {"aggregate_health_wheel": False}, "after": {"aggregate_health_wheel": True},
+        "via": "cli"})
 
 
 def leave(session, person, unit, reason="work"):
