@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import uuid
 from collections import Counter
 
 import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
 
 from app import create_app
+from app.config import PROJECT_ROOT
 from app.db import engine_of
+from app.i18n import _catalog_exists
 from app.migrate import upgrade
 
 from . import factories
@@ -111,6 +116,51 @@ def app(database_url, request):
         for table in reversed(SQLModel.metadata.sorted_tables):
             connection.execute(table.delete())
     engine.dispose()
+
+
+@pytest.fixture
+def catalogs(app, tmp_path):
+    """The app serves a copy of the real catalogs that a test changes (a language is offered
+    once its compiled catalog exists): `catalogs("xx")` offers a language, with an empty
+    catalog when it has none; `catalogs(empty=["fa_AF"])` empties one, so every text falls
+    back to English; `catalogs(without=["fa_AF"])` removes one, so it is not offered."""
+    directory = tmp_path / "translations"
+    shutil.copytree(PROJECT_ROOT / "translations", directory)
+
+    def write_empty(code: str) -> None:
+        folder = directory / code / "LC_MESSAGES"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "messages.po").write_text("", encoding="utf-8")
+        with (folder / "messages.mo").open("wb") as handle:
+            write_mo(handle, Catalog(locale=code))
+
+    def offer(*codes: str, empty=(), without=()) -> None:
+        for code in codes:
+            if not (directory / code / "LC_MESSAGES" / "messages.mo").exists():
+                write_empty(code)
+        for code in empty:
+            write_empty(code)
+        for code in without:
+            shutil.rmtree(directory / code)
+        _serve_catalogs_from(app, str(directory))
+
+    offer()
+    yield offer
+    _forget_read_catalogs(app)
+
+
+def _serve_catalogs_from(app, directory: str) -> None:
+    """Point the offered languages and Flask-Babel's catalogs at `directory`."""
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = directory
+    app.extensions["babel"].translation_directories = [directory]
+    _forget_read_catalogs(app)
+
+
+def _forget_read_catalogs(app) -> None:
+    """Flask-Babel keeps the catalogs it read by locale alone, for every app in the process."""
+    with app.app_context():
+        app.extensions["babel"].instance.domain_instance.cache.clear()
+    _catalog_exists.cache_clear()
 
 
 @pytest.fixture

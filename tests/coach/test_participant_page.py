@@ -119,9 +119,10 @@ def _occasions(figure) -> list[str]:
 
 
 def test_report_without_a_catalog_for_the_language_is_not_english_laid_out_right_to_left(
-        client, session, coach_and_participant):
+        client, session, catalogs, coach_and_participant):
+    catalogs(without=["fa_AF"])
     _coach, participant = coach_and_participant
-    participant.preferred_language = "fa_AF"  # Dari: right to left, no catalog yet
+    participant.preferred_language = "fa_AF"  # Dari: right to left, its catalog missing
     session.add(participant)
     session.commit()
     fill_in(session, participant, "intake")

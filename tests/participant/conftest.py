@@ -1,46 +1,14 @@
-"""Participant fixtures: an invitation opened in a test client, with languages on offer.
-
-Languages are offered when their catalog exists; tests that need a language whose catalog is
-not written yet point the app at a copy of the real catalogs with an empty one added.
-"""
+"""Participant fixtures: an invitation opened in a test client, with languages on offer
+(`catalogs`, in tests/conftest.py, changes which)."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 
 from app import instruments
-from app.config import PROJECT_ROOT
-from app.i18n import _catalog_exists
 from app.services import assessments, invitations
 from tests.factories import make_participant
 
 ALL_FOUR = ["work_wheel", "health_wheel", "cefr", "kasam13"]
-
-
-@pytest.fixture
-def catalogs(app, tmp_path):
-    """Offer extra languages (e.g. fa_AF) by adding an empty compiled catalog beside copies of
-    the real ones (a language is offered once its compiled catalog exists)."""
-    directory = tmp_path / "translations"
-    shutil.copytree(PROJECT_ROOT / "translations", directory)
-
-    def offer(*codes: str) -> None:
-        for code in codes:
-            folder = directory / code / "LC_MESSAGES"
-            folder.mkdir(parents=True, exist_ok=True)
-            if not (folder / "messages.mo").exists():
-                (folder / "messages.po").write_text("", encoding="utf-8")
-                with (folder / "messages.mo").open("wb") as handle:
-                    write_mo(handle, Catalog(locale=code))
-        app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(directory)
-        _catalog_exists.cache_clear()
-
-    offer()
-    yield offer
-    _catalog_exists.cache_clear()
 
 
 @pytest.fixture
