@@ -4,6 +4,7 @@ admins out."""
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import replace
 
 import pytest
@@ -190,12 +191,21 @@ def test_the_installation_floor_is_stated_and_kept(app, client, session, login_a
 
 
 def test_only_languages_with_a_catalog_are_offered_and_swedish_cannot_be_cleared(
-        client, session, login_as):
+        app, client, session, login_as, tmp_path):
+    from app.config import PROJECT_ROOT
+    from app.i18n import _catalog_exists
+
+    translations = tmp_path / "translations"  # the real catalogs but Somali's
+    shutil.copytree(PROJECT_ROOT / "translations", translations)
+    shutil.rmtree(translations / "so")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations)
+    _catalog_exists.cache_clear()
     login_as("admin", units=[])
     organisation = factories.make_organisation(session)
     page = client.get(f"/admin/organisations/{organisation.id}").get_data(as_text=True)
+    _catalog_exists.cache_clear()
     boxes = page.split('id="participant_languages"')[1].split("</fieldset>")[0]
-    assert 'value="ar"' in boxes and 'value="so"' not in boxes  # Somali has no catalog yet
+    assert 'value="ar"' in boxes and 'value="so"' not in boxes
     swedish = re.search(r'<input[^>]*value="sv"[^>]*>', boxes).group(0)
     assert "disabled" in swedish and "checked" in swedish
 
