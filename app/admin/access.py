@@ -10,8 +10,8 @@ from flask import abort, request
 from flask_login import current_user
 
 from ..db import get_session
-from ..models import Organisation, StaffUser, Unit
-from ..services import administration
+from ..models import Organisation, ProgrammeGoal, StaffUser, Unit
+from ..services import administration, goals
 from ..urls import LARGEST_ID
 from .forms import OrganisationChoiceForm
 
@@ -33,6 +33,12 @@ def unit_for(unit_id: int) -> Unit:
 def staff_for(staff_id: int) -> StaffUser:
     """The staff account if the signed-in administrator manages it; otherwise 404."""
     return _found(administration.staff_member(get_session(), current_user.staff, staff_id))
+
+
+def goal_for(goal_id: int) -> ProgrammeGoal:
+    """The programme goal if the signed-in administrator's reach includes its organisation;
+    otherwise 404."""
+    return _found(goals.goal_of(get_session(), current_user.staff, goal_id))
 
 
 def _found(thing):

@@ -3,7 +3,7 @@ organisation, unit admins for their own): list, add, change, remove. Evaluators 
 measured, on their goals page."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -21,6 +21,7 @@ from ..services.cohort import current_instruments, reported_refs
 from ..validators import finite, parsed, plausible_date
 from ..vocabulary import MEASURE_CHOICES, MEASURE_LABELS, goal_subject, instrument_title, ref_label
 from . import bp
+from .access import goal_for
 
 HEADLINE = ""  # the score choice meaning "the questionnaire's headline score"
 
@@ -89,14 +90,6 @@ def _scopes(organisation_id: int | None = None) -> dict[str, tuple[int, int | No
         for unit in units:
             found[f"unit:{unit.id}"] = (organisation.id, unit.id, f"{organisation.name}: {unit.name}")
     return found
-
-
-def goal_for(goal_id: int) -> ProgrammeGoal:
-    """The goal if the signed-in user administers its organisation; otherwise 404."""
-    goal = goals.goal_of(get_session(), current_user.staff, goal_id)
-    if goal is None:
-        abort(404)
-    return goal
 
 
 @bp.get("/goals")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -20,10 +20,11 @@ from ..db import get_session
 from ..i18n import localized_now, message_of
 from ..models import Unit
 from ..security import request_actor
-from ..services import administration, unit_plans
+from ..services import unit_plans
 from ..services.licences import may_send
 from ..validators import parsed
 from . import bp
+from .access import unit_for
 
 LAST_POSITION = 99
 
@@ -77,14 +78,6 @@ class PlanForm(FlaskForm):
         for name in ("midway_after_months", "exit_after_months", "follow_up_after_days"):
             self[name].data = getattr(unit, name)
         return self
-
-
-def unit_for(unit_id: int) -> Unit:
-    """The unit if the signed-in user administers it; otherwise 404."""
-    unit = administration.unit(get_session(), current_user.staff, unit_id)
-    if unit is None:
-        abort(404)
-    return unit
 
 
 def _questionnaire_facts(keys) -> dict[str, dict]:
